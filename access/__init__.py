@@ -1,0 +1,1 @@
+"""Who may do what: the role declarations, data scope and the security manager."""

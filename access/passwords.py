@@ -1,0 +1,45 @@
+"""The password policy (等保 复杂度), applied wherever a password is set."""
+
+from __future__ import annotations
+
+import string
+
+from flask_babel import gettext
+
+MIN_LENGTH = 10
+
+
+def password_problems(password: str, username: str | None = None) -> list[str]:
+    """Why `password` is not acceptable (an empty list when it is)."""
+    problems = []
+    if len(password) < MIN_LENGTH:
+        problems.append(gettext("At least %(n)d characters.", n=MIN_LENGTH))
+    classes = sum([
+        any(c.islower() for c in password),
+        any(c.isupper() for c in password),
+        any(c.isdigit() for c in password),
+        any(c in string.punctuation or c == " " for c in password),
+    ])
+    if classes < 3:
+        problems.append(gettext("At least three of: lower-case letters, upper-case letters, digits, symbols."))
+    if username and username.lower() in password.lower():
+        problems.append(gettext("Must not contain the user name."))
+    return problems
+
+
+class PasswordPolicy:
+    """WTForms validator for the policy; the form's `username` field is used when present."""
+
+    def __call__(self, form: object, field: object) -> None:
+        from wtforms.validators import ValidationError
+
+        username_field = getattr(form, "username", None)
+        username = getattr(username_field, "data", None)
+        if username is None:
+            from flask import g
+
+            user = g.get("user")
+            username = getattr(user, "username", None)
+        problems = password_problems(field.data or "", username)
+        if problems:
+            raise ValidationError(" ".join(problems))

@@ -1,0 +1,30 @@
+"""Maintenance commands: permission sync and the holiday calendar."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from access.sync import sync_permissions
+from access.system import as_system
+
+
+@click.command("sync-permissions")
+@with_appcontext
+def sync_permissions_command() -> None:
+    """Write the declared permissions and the five roles into the database."""
+    sync_permissions(current_app.appbuilder)
+    click.echo("权限与角色已同步。")
+
+
+@click.command("fill-holidays")
+@click.option("--year", type=int, required=True, help="年份，例如 2026")
+@with_appcontext
+def fill_holidays(year: int) -> None:
+    """Copy a year's official holiday schedule into the editable holiday calendar."""
+    from workdays.importer import fill_year
+
+    with as_system():
+        added = fill_year(year)
+    click.echo(f"{year} 年：新增 {added} 条节假日调整。")

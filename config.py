@@ -1,0 +1,147 @@
+"""Configuration of the console.
+
+`Config` is what production and the demo run with; `TestConfig` is what the test
+suite passes to `create_app`. Secrets come only from the environment; when
+`SECRET_KEY` is unset, one is generated once and kept in `instance/`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask_appbuilder.const import AUTH_DB
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def fill_instance_defaults(config: dict, instance_path: str) -> None:
+    """Fill what the environment left unset with defaults kept in `instance/`.
+
+    `SECRET_KEY` is generated once into `instance/secret_key` (mode 0600) and
+    reused afterwards; the database defaults to a SQLite file beside it.
+    """
+    instance = Path(instance_path)
+    if not config.get("SECRET_KEY"):
+        instance.mkdir(parents=True, exist_ok=True)
+        key_file = instance / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+            key_file.chmod(0o600)
+        config["SECRET_KEY"] = key_file.read_text(encoding="utf-8").strip()
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        instance.mkdir(parents=True, exist_ok=True)
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'banchengshi.db'}"
+
+
+class Config:
+    """Settings for a real deployment and for `flask demo`."""
+
+    APP_NAME = "办成事"
+    """Shown in the navbar and the browser title."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    """Signs sessions and tokens; from the environment, else generated into instance/."""
+
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    """Any SQLAlchemy URL; PostgreSQL through psycopg 3 in production; else instance/ SQLite."""
+
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    """Flask-SQLAlchemy's event system is not used."""
+
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    """Reconnect transparently after the database restarted."""
+
+    AUTH_TYPE = AUTH_DB
+    """Accounts live in our own database."""
+
+    AUTH_ROLE_ADMIN = "系统管理员"
+    """The FAB admin role: receives every permission automatically."""
+
+    AUTH_ROLE_PUBLIC = "Public"
+    """Anonymous visitors; holds no permission."""
+
+    BABEL_DEFAULT_LOCALE = "zh"
+    """The console speaks Chinese only."""
+
+    LANGUAGES = {"zh": {"flag": "cn", "name": "简体中文"}}
+    """The one language offered; with a single entry FAB shows no language menu."""
+
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    """Our catalog; FAB puts its own in front, ours overrides it."""
+
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    """Times are shown in China Standard Time."""
+
+    CONSOLE_TIMEZONE = "Asia/Shanghai"
+    """The wall clock the center works by: 'today' and deadlines use it."""
+
+    FAB_CREATE_DB = False
+    """FAB would `create_all` on first start; the schema comes from migrations only."""
+
+    FAB_UPDATE_PERMS = False
+    """Permissions are synchronised by `flask db upgrade`/`seed-demo`, not at import."""
+
+    FAB_ADD_SECURITY_PERMISSION_VIEW = False
+    FAB_ADD_SECURITY_VIEW_MENU_VIEW = False
+    FAB_ADD_SECURITY_PERMISSION_VIEWS_VIEW = False
+    """FAB's raw permission tables are not a screen for center staff."""
+
+    FAB_API_SWAGGER_UI = True
+    """Swagger UI at /swagger/v1."""
+
+    FAB_API_MAX_PAGE_SIZE = 100
+    """Largest page a REST client may ask for."""
+
+    FAB_INDEX_VIEW = "views.dashboard.HomeView"
+    """The landing page: `/` redirects to the dashboard once logged in."""
+
+    FAB_BASE_TEMPLATE = "console/baselayout.html"
+    """Our layout: FAB's plus the console's CSS and scripts."""
+
+    WTF_CSRF_ENABLED = True
+    """CSRF on every HTML form, FAB's own POSTs included (CSRFProtect)."""
+
+    WTF_CSRF_TIME_LIMIT = None
+    """Tokens live as long as the session; expiry is the session's job."""
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    """Session cookie hardening; `Secure` is set when served over HTTPS."""
+
+    CASE_NUMBER_PREFIX = "BBC"
+    """Case numbers read BBC-2025-0003."""
+
+    DEADLINE_DAYS = {
+        "assess": 1,
+        "on_spot": 0,
+        "coordinate": 5,
+        "supervise": 5,
+        "agency": 5,
+        "district": 10,
+    }
+    """Default deadlines in working days: 研判 within 1, 当场办 the same day,
+    协调办/监督办/帮代办 5, district-level (complex) 10."""
+
+    SUPERVISION_DEADLINE_DAYS = {"general": 5, "key": 3, "listed": 2}
+    """Default reply deadline of a 督办单 by level, in working days."""
+
+    DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD")
+    """Password of every demo account; random and printed once when unset."""
+
+
+class TestConfig(Config):
+    """Settings for the test suite: a throw-away database, fast hashing."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    """Replaced per test by the fixtures; `sqlite://` is an in-memory database."""
+
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    """Cheap hashing keeps logins in tests fast; never used outside tests."""
+
+    DEMO_PASSWORD = "Demo-Passw0rd!"
+    """A known password so tests can log in as the demo accounts."""

@@ -1,0 +1,337 @@
+"""The REST API generated for a model, next to its screen.
+
+Same declarations, same permissions (the API's methods map onto the screen's
+can_list / can_show / can_add / can_edit / can_delete), same data scope, same
+value rules; Chinese messages; expected failures answer 4xx, never 500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from flask import request
+from flask_appbuilder.api import ModelRestApi
+from flask_appbuilder.api.convert import Model2SchemaConverter
+from flask_babel import gettext, lazy_gettext as _l
+from marshmallow import ValidationError, fields, validate
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
+
+from console.build import view_permissions
+from console.errors import ConsoleError
+from console.interface import INT_MAX, ConsoleInterface, valid_pk
+from console.introspect import attribute, attributes, descriptions, labels, screen_of
+from console.privacy import mask_value, may_see_personal_info
+from console.scoping import DataScopeMixin
+from console.validators import max_length_message, printable
+
+API_METHOD_PERMISSIONS = {
+    "get_list": "list", "get": "show", "info": "list",
+    "post": "add", "put": "edit", "delete": "delete",
+}
+"""API methods share the screen's permissions: can_list on CaseView opens both."""
+
+MESSAGES = {
+    "required": _l("This field is required."),
+    "null": _l("This field may not be empty."),
+    "invalid": _l("Not a valid value."),
+}
+
+
+def stringify(messages: Any) -> Any:
+    """Marshmallow's error structure with every lazy message turned into text."""
+    if isinstance(messages, dict):
+        return {str(k): stringify(v) for k, v in messages.items()}
+    if isinstance(messages, (list, tuple)):
+        return [stringify(m) for m in messages]
+    return str(messages)
+
+
+def _rule_validator(rule: Any) -> Any:
+    def check(value: Any) -> None:
+        message = rule(value)
+        if message:
+            raise ValidationError(str(message))
+
+    return check
+
+
+def _exists_validator(model: type, choices_filter: Any) -> Any:
+    def check(value: Any) -> None:
+        from access.scope import scope_condition
+        from extensions import db
+
+        if value is None:
+            return
+        query = sa.select(model.id).where(model.id == value, scope_condition(model))
+        if db.session.execute(query).first() is None:
+            raise ValidationError(gettext("The chosen record does not exist."))
+
+    return check
+
+
+class ConsoleSchemaConverter(Model2SchemaConverter):
+    """FAB's converter plus the console's value rules and Chinese messages.
+
+    The API names relations by their foreign keys (`lead_department_id`), so
+    the schemas must keep FK columns, which marshmallow-sqlalchemy drops by default.
+    """
+
+    def _meta_schema_factory(self, columns: list[str], model: Any, class_mixin: Any,
+                             parent_schema_name: str | None = None) -> Any:
+        from flask import current_app
+        from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
+
+        meta_attrs = {
+            "model": model, "load_instance": True, "include_fk": True,
+            "sqla_session": current_app.appbuilder.session, "parent_schema_name": parent_schema_name,
+        }
+        if columns:
+            meta_attrs["fields"] = columns
+        meta = type("Meta", (), meta_attrs)
+        return type("MetaSchema", (SQLAlchemyAutoSchema, class_mixin), {"Meta": meta})
+
+    def _column2field(self, datamodel: Any, column: Any, nested: bool = True,
+                      parent_schema_name: str | None = None) -> Any:
+        field = super()._column2field(datamodel, column, nested, parent_schema_name)
+        model = datamodel.obj
+        name = column.name
+        field.error_messages = {**field.error_messages, **MESSAGES}
+        if isinstance(field, fields.Enum):
+            field.error_messages["unknown"] = _l("Not a valid choice.")
+        sa_col = model.__mapper__.columns.get(name)
+        if sa_col is None:
+            return field
+        validators: list[Any] = []
+        if isinstance(sa_col.type, sa.String) and not isinstance(sa_col.type, sa.Enum):
+            validators.append(_rule_validator(printable))
+            if sa_col.type.length:
+                validators.append(validate.Length(max=sa_col.type.length,
+                                                  error=str(max_length_message(sa_col.type.length))))
+        if isinstance(sa_col.type, sa.Integer):
+            validators.append(validate.Range(min=-INT_MAX, max=INT_MAX, error=gettext("Number out of range.")))
+        declared = attribute(model, name)
+        if declared is not None:
+            validators.extend(_rule_validator(r) for r in declared.field.validators)
+        for attr in attributes(model):
+            if attr.fk_name == name:
+                validators.append(_exists_validator(attr.related_model, attr.field.choices_filter))
+        if validators:
+            field.validators = validators
+        return field
+
+
+def _api_names(model: type, place: str) -> list[str]:
+    """API field names for a place: relations by their foreign key, collections left out."""
+    result = ["id"] if place in ("list", "show") else []
+    for attr in attributes(model):
+        decl = attr.field
+        if not decl.api:
+            continue
+        wanted = {"list": decl.list or decl.show, "show": decl.show or decl.list,
+                  "add": decl.add, "edit": decl.edit}[place]
+        if not wanted:
+            continue
+        if attr.kind == "relation":
+            result.append(attr.fk_name)
+        elif attr.kind == "column" or (attr.kind == "computed" and place in ("list", "show")):
+            result.append(attr.name)
+    return result
+
+
+class ConsoleApi(DataScopeMixin, ModelRestApi):
+    """Base of every generated REST API."""
+
+    model: type
+    model2schemaconverter = ConsoleSchemaConverter
+    allow_browser_login = False
+    method_permission_name = API_METHOD_PERMISSIONS
+
+    # ---- responses in Chinese ---------------------------------------------------------
+
+    def response_400(self, message: Any = None) -> Any:
+        return self.response(400, message=stringify(message or gettext("The request is malformed.")))
+
+    def response_401(self) -> Any:
+        return self.response(401, message=gettext("Please log in first."))
+
+    def response_403(self) -> Any:
+        return self.response(403, message=gettext("You do not have permission to do this."))
+
+    def response_404(self) -> Any:
+        return self.response(404, message=gettext("No such record."))
+
+    def response_409(self, message: Any = None) -> Any:
+        """The record changed underneath, or conflicts with another."""
+        return self.response(409, message=stringify(message or gettext("Conflict.")))
+
+    def response_422(self, message: Any = None) -> Any:
+        return self.response(422, message=stringify(message or gettext("The data could not be processed.")))
+
+    def response_500(self, message: Any = None) -> Any:
+        return self.response(500, message=gettext("Internal error; it has been logged."))
+
+    # ---- personal data ------------------------------------------------------------------
+
+    def _mask(self, data: dict) -> dict:
+        if may_see_personal_info():
+            return data
+        for attr in attributes(self.model):
+            if attr.field.mask and attr.name in data:
+                data[attr.name] = mask_value(attr.field.mask, data[attr.name])
+        return data
+
+    def pre_get(self, data: dict) -> None:
+        """Mask personal data in a single item."""
+        if isinstance(data.get("result"), dict):
+            self._mask(data["result"])
+
+    def pre_get_list(self, data: dict) -> None:
+        """Mask personal data in every item of a page."""
+        for row in data.get("result", []):
+            self._mask(row)
+
+    # ---- writes -------------------------------------------------------------------------
+
+    def create_item(self, data: dict) -> Any:
+        """Make and store a row from validated JSON (override for domain rules)."""
+        item = self.add_model_schema.load(data)
+        self.pre_add(item)
+        self.datamodel.session.add(item)
+        self.datamodel.session.commit()
+        return item
+
+    def update_item(self, item: Any, data: dict) -> Any:
+        """Apply validated JSON to a row (override for domain rules)."""
+        item = self.edit_model_schema.load(data, instance=item, partial=True)
+        self.pre_update(item)
+        self.datamodel.session.commit()
+        return item
+
+    def _write(self, operation: Any, *args: Any) -> Any:
+        session = self.datamodel.session
+        try:
+            return operation(*args)
+        except ValidationError as err:
+            session.rollback()
+            return self.response_422(message=err.messages)
+        except ConsoleError as exc:
+            session.rollback()
+            body = {"message": str(exc)}
+            if exc.fields:
+                body["fields"] = stringify(exc.fields)
+            return self.response(exc.status, **body)
+        except StaleDataError:
+            session.rollback()
+            return self.response_409(gettext("This record was changed by someone else; reload and try again."))
+        except IntegrityError:
+            session.rollback()
+            return self.response_409(gettext("The record conflicts with an existing one (a unique value is "
+                                             "taken, or other records still refer to it)."))
+        except SQLAlchemyError:
+            session.rollback()
+            return self.response_422(gettext("The database refused the change; nothing was saved."))
+
+    def _json_body(self) -> dict | None:
+        if not request.is_json:
+            return None
+        data = request.get_json(silent=True)
+        return data if isinstance(data, dict) else None
+
+    def post_headless(self) -> Any:
+        """Create a row from JSON."""
+        data = self._json_body()
+        if data is None:
+            return self.response_400(gettext("The body must be a JSON object."))
+        unknown = sorted(set(data) - set(self.add_columns))
+        if unknown:
+            return self.response_422({k: [gettext("This field cannot be set.")] for k in unknown})
+
+        def create() -> Any:
+            item = self.create_item(data)
+            return self.response(201, id=item.id, result=self._mask(self.show_model_schema.dump(item)))
+
+        return self._write(create)
+
+    def put_headless(self, pk: Any) -> Any:
+        """Change a row from JSON; `version` (when the model has one) must be current."""
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            return self.response_404()
+        data = self._json_body()
+        if data is None:
+            return self.response_400(gettext("The body must be a JSON object."))
+        version = data.pop("version", None) if self.is_versioned else None
+        unknown = sorted(set(data) - set(self.edit_columns))
+        if unknown:
+            return self.response_422({k: [gettext("This field cannot be set.")] for k in unknown})
+        if version is not None and version != item.version:
+            return self.response_409(gettext("This record was changed by someone else; reload and try again."))
+
+        def update() -> Any:
+            changed = self.update_item(item, data)
+            return self.response(200, result=self._mask(self.show_model_schema.dump(changed)))
+
+        return self._write(update)
+
+    def delete_headless(self, pk: Any) -> Any:
+        """Delete a row the user may see."""
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            return self.response_404()
+
+        def remove() -> Any:
+            self.pre_delete(item)
+            self.datamodel.session.delete(item)
+            self.datamodel.session.commit()
+            return self.response(200, message=gettext("Deleted."))
+
+        return self._write(remove)
+
+    @property
+    def is_versioned(self) -> bool:
+        """Whether the model uses optimistic locking."""
+        return self.model.__mapper__.version_id_col is not None
+
+
+def build_api(model: type, mixins: Sequence[type] = (), **overrides: Any) -> type[ConsoleApi]:
+    """The ModelRestApi class of `model`, at /api/v1/<screen.api>/."""
+    screen = screen_of(model)
+    perms = {"list": "can_list", "show": "can_show", "add": "can_add", "edit": "can_edit", "delete": "can_delete"}
+    allowed = set(view_permissions(model))
+    base_permissions = [p for p in perms.values() if p in allowed]
+    routes = {"get_list", "get", "info"}
+    routes |= {method for method, perm in (("post", "can_add"), ("put", "can_edit"), ("delete", "can_delete"))
+               if perm in allowed}
+    search = [a.name for a in attributes(model) if a.field.search and a.kind != "computed"]
+    attrs: dict[str, Any] = dict(
+        model=model,
+        datamodel=ConsoleInterface(model),
+        resource_name=screen.api,
+        class_permission_name=f"{model.__name__}View",
+        base_permissions=base_permissions,
+        include_route_methods=routes,
+        openapi_spec_tag=str(screen.label),
+        list_title=screen.label,
+        show_title=screen.item_label or screen.label,
+        add_title=screen.item_label or screen.label,
+        edit_title=screen.item_label or screen.label,
+        label_columns=labels(model),
+        description_columns=descriptions(model),
+        list_columns=_api_names(model, "list"),
+        show_columns=_api_names(model, "show"),
+        add_columns=_api_names(model, "add"),
+        edit_columns=_api_names(model, "edit"),
+        search_columns=search,
+        order_columns=[n for n in _api_names(model, "list") if n in model.__mapper__.columns],
+        base_order=screen.order,
+        page_size=screen.page_size,
+        max_page_size=100,
+    )
+    attrs.update(overrides)
+    return type(f"{model.__name__}Api", (*mixins, ConsoleApi), attrs)
+
+
+__all__ = ["ConsoleApi", "build_api", "valid_pk"]

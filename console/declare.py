@@ -1,0 +1,138 @@
+"""The one declaration per model field and per screen.
+
+A model says, once, for each field: its Chinese label and description, and
+where it appears (list, show, add/edit forms, search, export, REST API). It
+says, once, for the model: the screen's route, menu group and API name. The
+console builds ModelViews, REST APIs, forms, filters, exports and the catalog
+of labels from these declarations; nothing is re-declared per view.
+
+    class Department(Model):
+        __screen__ = Screen(label=_l("Departments"), route="/departments", ...)
+        name: Mapped[str] = mapped_column(String(100), info=field(_l("Name"), list=True))
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field as dc_field, replace
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+INFO_KEY = "console"
+
+
+class MenuGroup(enum.Enum):
+    """The Chinese menus of the navbar, in display order."""
+
+    CASES = ("Case handling", "fa-folder-open")
+    EVALUATION = ("Evaluation", "fa-chart-line")
+    BASIC = ("Basic data", "fa-database")
+    SYSTEM = ("System", "fa-cogs")
+
+    @property
+    def label(self) -> Any:
+        """The translated menu title."""
+        return _l(self.value[0])
+
+    @property
+    def icon(self) -> str:
+        """Font Awesome icon of the menu."""
+        return self.value[1]
+
+
+@dataclass(frozen=True)
+class Field:
+    """Where a model attribute appears and what a person reads about it."""
+
+    label: Any
+    description: Any = None
+    list: bool = False
+    show: bool = True
+    add: bool = True
+    edit: bool = True
+    search: bool = False
+    export: bool | None = None
+    api: bool = True
+    sortable: bool = True
+    validators: Sequence[Callable[..., Any]] = ()
+    choices_filter: Callable[[], Any] | None = None
+    """For a relation: an SQL condition on the related model limiting what the
+    select offers (e.g. only active departments); existing values stay valid."""
+    formatter: Callable[[Any], Any] | None = None
+    mask: str | None = None
+    """Personal data kind ('phone', 'id_number', 'credit_code'): shown masked
+    to roles without 查看个人信息."""
+    textarea: bool = False
+
+    @property
+    def in_export(self) -> bool:
+        """Exports carry what the list or show page carries unless told otherwise."""
+        return self.export if self.export is not None else (self.list or self.show)
+
+
+def field(label: Any, description: Any = None, *, form: bool | None = None, **places: Any) -> dict:
+    """Return a SQLAlchemy `info` dict carrying the console declaration.
+
+    `form=False` keeps the field out of both add and edit forms.
+    """
+    if form is not None:
+        places.setdefault("add", form)
+        places.setdefault("edit", form)
+    return {INFO_KEY: Field(label, description, **places)}
+
+
+def display(label: Any, description: Any = None, **places: Any) -> Callable[[Any], Any]:
+    """Declare a computed attribute (a method or property of the model) as a read-only column."""
+    places.setdefault("add", False)
+    places.setdefault("edit", False)
+    places.setdefault("sortable", False)
+
+    def decorate(fn: Any) -> Any:
+        target = fn.fget if isinstance(fn, property) else fn
+        target.__console_field__ = Field(label, description, **places)
+        return fn
+
+    return decorate
+
+
+@dataclass(frozen=True)
+class QuickFilter:
+    """A one-click filter shown above a list: a name, a label and a condition.
+
+    `condition` is called inside a request and returns an SQL expression on the
+    model (it may depend on the current user or on today's date).
+    """
+
+    name: str
+    label: Any
+    condition: Callable[[], Any]
+
+
+@dataclass(frozen=True)
+class Screen:
+    """The CRUD screen and REST API generated for a model."""
+
+    label: Any
+    """Plural title: the menu entry and the list page title."""
+    route: str
+    """URL prefix of the HTML screen, e.g. '/cases'."""
+    menu: MenuGroup | None = None
+    icon: str = "fa-list"
+    api: str | None = None
+    """Resource name under /api/v1/, e.g. 'cases'; None for no REST API."""
+    item_label: Any = None
+    """Singular noun for 'Add …' / 'Edit …' titles; defaults to `label`."""
+    order: tuple[str, str] = ("id", "desc")
+    page_size: int = 25
+    can_add: bool = True
+    can_edit: bool = True
+    can_delete: bool = True
+    export: bool = True
+    quick_filters: Sequence[QuickFilter] = dc_field(default_factory=tuple)
+    menu_order: int = 100
+
+    def but(self, **changes: Any) -> Screen:
+        """A copy with some settings changed (for tests and variants)."""
+        return replace(self, **changes)

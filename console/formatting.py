@@ -1,0 +1,33 @@
+"""How values read on screens and in exports: 2025-06-30, 是/否, labels, no 'None'."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext
+
+
+def display(value: Any) -> str:
+    """A value as a person reads it in a table cell or an export."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, Decimal):
+        return f"{value:.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:.0f}"
+    if isinstance(value, (list, tuple, set)):
+        return "、".join(display(v) for v in value)
+    return str(value)
+
+
+def long_date(value: dt.date | None) -> str:
+    """2025年6月30日, as in official documents."""
+    if value is None:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"

@@ -1,0 +1,79 @@
+"""List and search widgets of the console.
+
+The search panel shows one plain control per searchable field (a range for
+dates and numbers) instead of FAB's add-a-filter-then-pick-an-operator dance;
+it posts FAB's own `_flt_<n>_<column>` arguments, so FAB's filter machinery,
+bookmarks and the export all read the same URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import request
+from flask_appbuilder.widgets import RenderTemplateWidget
+from flask_babel import lazy_gettext as _l
+from wtforms import Form
+
+from console.filters import AtLeast, AtMost
+
+
+@dataclass
+class SearchControl:
+    """One control of the search panel: a label and one or two rendered inputs."""
+
+    column: str
+    label: Any
+    inputs: list[tuple[Any, Any]]
+    """(caption, rendered field) pairs; caption is None for a single input."""
+    active: bool
+
+
+def _bound(unbound: Any, column: str, index: int) -> Any:
+    """The search field bound to request argument `_flt_<index>_<column>`."""
+    form_cls = type("SearchControlForm", (Form,), {column: unbound})
+    form = form_cls(formdata=request.args, prefix=f"_flt_{index}_")
+    return form[column]
+
+
+class ConsoleSearchWidget(RenderTemplateWidget):
+    """The search panel above a list."""
+
+    template = "console/widgets/search.html"
+
+    def __call__(self, **kwargs: Any) -> str:
+        form = self.template_args["form"]
+        filters = self.template_args["filters"]
+        by_column = filters.get_search_filters()
+        controls = []
+        for col in self.template_args["include_cols"]:
+            if col not in form or col not in by_column:
+                continue
+            unbound = getattr(type(form), col)
+            kinds = [type(f) for f in by_column[col]]
+            label = form[col].label.text
+            if AtLeast in kinds and AtMost in kinds:
+                low, high = kinds.index(AtLeast), kinds.index(AtMost)
+                names = [f"_flt_{low}_{col}", f"_flt_{high}_{col}"]
+                inputs = [(_l("from"), _bound(unbound, col, low)), (_l("to"), _bound(unbound, col, high))]
+            else:
+                names = [f"_flt_0_{col}"]
+                inputs = [(None, _bound(unbound, col, 0))]
+            active = any(request.args.get(n) for n in names)
+            controls.append(SearchControl(col, label, inputs, active))
+        kwargs["controls"] = controls
+        kwargs["any_active"] = any(c.active for c in controls)
+        return super().__call__(**kwargs)
+
+
+class ConsoleListWidget(RenderTemplateWidget):
+    """The table of a list page, with per-row buttons and bulk actions."""
+
+    template = "console/widgets/list.html"
+
+
+class ConsoleFormWidget(RenderTemplateWidget):
+    """Add and edit forms: required marks, Chinese errors under each field, optimistic-lock version."""
+
+    template = "console/widgets/form.html"

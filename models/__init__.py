@@ -1,0 +1,37 @@
+"""The data model: one module per aggregate, all on FAB's declarative base.
+
+Importing this package declares every table. `models.base` must come first: it
+gives the shared metadata its naming convention before FAB's own tables exist.
+"""
+
+from models.base import Model  # noqa: I001  (must be first, see above)
+from models.user import StaffUser
+from models.department import Department
+from models.coordinator import Coordinator
+from models.service_item import ServiceItem
+from models.dictionary import DictionaryEntry
+from models.holiday import HolidayOverride
+from models.duty import DutyRota
+from models.guide_card import GuideCard
+from models.case import Case
+from models.case_event import CaseEvent
+from models.assignment import Assignment
+from models.supervision import Supervision
+from models.satisfaction import Satisfaction
+from models.evaluation import Evaluation
+from models.criticism import Criticism
+from models.counter import YearCounter
+
+__all__ = [
+    "Model", "StaffUser", "Department", "Coordinator", "ServiceItem", "DictionaryEntry",
+    "HolidayOverride", "DutyRota", "GuideCard", "Case", "CaseEvent", "Assignment",
+    "Supervision", "Satisfaction", "Evaluation", "Criticism", "YearCounter",
+]
+
+SCREEN_MODELS = [
+    Case, Assignment, Supervision, CaseEvent,
+    Satisfaction, Evaluation, Criticism,
+    Department, Coordinator, ServiceItem, DutyRota, GuideCard,
+    HolidayOverride, DictionaryEntry,
+]
+"""Models with a generated screen, in menu order within each menu group."""

@@ -1,0 +1,71 @@
+"""交办单: one per department a case is handed to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from console.declare import MenuGroup, Screen, field
+from models.base import Model, Stamped, enum_type
+from models.department import Department
+from models.enums import AssignmentRole, AssignmentStatus, ExtensionStatus
+from models.user import StaffUser
+from workdays import clock
+
+if TYPE_CHECKING:
+    from models.case import Case
+
+
+class Assignment(Stamped, Model):
+    """A case handed to a department as 主办 or 协办, with its own deadline.
+
+    The department signs for it (签收), replies (反馈) and may ask for more
+    time (申请延期), which a coordinator approves or rejects.
+    """
+
+    __tablename__ = "assignment"
+    __table_args__ = (sa.Index("ix_assignment_department_status", "department_id", "status"),)
+    __screen__ = Screen(
+        label=_l("Assignments"), item_label=_l("Assignment"), route="/assignments",
+        menu=MenuGroup.CASES, icon="fa-share-square", order=("assigned_at", "desc"),
+        can_add=False, can_edit=False, can_delete=False, menu_order=20,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    case: Mapped[Case] = relationship(back_populates="assignments", info=field(_l("Case"), list=True, search=True))
+    department_id: Mapped[int] = mapped_column(sa.ForeignKey("department.id"))
+    department: Mapped[Department] = relationship(info=field(_l("Department"), list=True, search=True))
+    role: Mapped[AssignmentRole] = mapped_column(
+        enum_type(AssignmentRole), info=field(_l("Role"), list=True, search=True),
+    )
+    status: Mapped[AssignmentStatus] = mapped_column(
+        enum_type(AssignmentStatus), default=AssignmentStatus.PENDING,
+        info=field(_l("Status"), list=True, search=True),
+    )
+    assigned_at: Mapped[dt.datetime] = mapped_column(
+        sa.DateTime, default=clock.now, index=True, info=field(_l("Assigned at"), list=True, search=True),
+    )
+    deadline: Mapped[dt.date] = mapped_column(sa.Date, index=True, info=field(_l("Deadline"), list=True, search=True))
+    signed_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, info=field(_l("Signed at"), list=True))
+    signed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ab_user.id"))
+    signed_by: Mapped[StaffUser | None] = relationship(foreign_keys=[signed_by_id], info=field(_l("Signed by")))
+    replied_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, info=field(_l("Replied at"), list=True))
+    reply: Mapped[str | None] = mapped_column(sa.Text, info=field(_l("Reply")))
+    extension_status: Mapped[ExtensionStatus | None] = mapped_column(
+        enum_type(ExtensionStatus), info=field(_l("Extension"), search=True),
+    )
+    extension_days: Mapped[int | None] = mapped_column(info=field(_l("Extension days requested")))
+    extension_reason: Mapped[str | None] = mapped_column(sa.Text, info=field(_l("Reason for extension")))
+
+    @property
+    def is_active(self) -> bool:
+        """Still the department's to work on (not withdrawn)."""
+        return self.status != AssignmentStatus.WITHDRAWN
+
+    def __str__(self) -> str:
+        return f"{self.case.number if self.case else ''} → {self.department}"

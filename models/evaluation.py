@@ -1,0 +1,87 @@
+"""量化评价: a department's record for a period, computed from its cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from console.declare import MenuGroup, Screen, field
+from models.base import Model, Stamped, enum_type
+from models.department import Department
+from models.enums import Grade, PeriodKind
+
+
+def _rate(label: object) -> dict:
+    return field(label, form=False, list=True, search=True)
+
+
+class Evaluation(Stamped, Model):
+    """The figures of one department for one period (year, quarter or month).
+
+    Counts come from the case data; leaders may adjust the score with a reason,
+    and recomputing a period keeps that adjustment.
+    """
+
+    __tablename__ = "evaluation"
+    __table_args__ = (sa.UniqueConstraint("period", "department_id"),)
+    __screen__ = Screen(
+        label=_l("Evaluations"), item_label=_l("Evaluation"), route="/evaluations",
+        menu=MenuGroup.EVALUATION, icon="fa-chart-bar", api="evaluations", order=("score", "desc"),
+        can_add=False, can_delete=False, menu_order=20,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(
+        sa.String(10), index=True,
+        info=field(_l("Period"), _l("2025, 2025Q2 or 2025-06"), form=False, list=True, search=True),
+    )
+    period_kind: Mapped[PeriodKind] = mapped_column(
+        enum_type(PeriodKind), info=field(_l("Period type"), form=False, search=True),
+    )
+    period_start: Mapped[dt.date] = mapped_column(sa.Date, info=field(_l("From"), form=False))
+    period_end: Mapped[dt.date] = mapped_column(sa.Date, info=field(_l("To"), form=False))
+    department_id: Mapped[int] = mapped_column(sa.ForeignKey("department.id"), index=True)
+    department: Mapped[Department] = relationship(
+        info=field(_l("Department"), form=False, list=True, search=True),
+    )
+    assigned_count: Mapped[int] = mapped_column(default=0, info=_rate(_l("Assignments received")))
+    signed_on_time: Mapped[int] = mapped_column(default=0, info=_rate(_l("Signed on time")))
+    finished_on_time: Mapped[int] = mapped_column(default=0, info=_rate(_l("Finished on time")))
+    overdue_count: Mapped[int] = mapped_column(default=0, info=_rate(_l("Overdue")))
+    reopened_count: Mapped[int] = mapped_column(default=0, info=_rate(_l("Reopened")))
+    supervised_count: Mapped[int] = mapped_column(default=0, info=_rate(_l("Supervisions received")))
+    very_satisfied: Mapped[int] = mapped_column(default=0, info=field(_l("Very satisfied"), form=False))
+    satisfied: Mapped[int] = mapped_column(default=0, info=field(_l("Satisfied"), form=False))
+    basically_satisfied: Mapped[int] = mapped_column(default=0, info=field(_l("Basically satisfied"), form=False))
+    unsatisfied: Mapped[int] = mapped_column(default=0, info=field(_l("Unsatisfied"), form=False))
+    very_unsatisfied: Mapped[int] = mapped_column(default=0, info=field(_l("Very unsatisfied"), form=False))
+    response_rate: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2), info=_rate(_l("Response rate (%)")))
+    on_time_rate: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2), info=_rate(_l("On-time rate (%)")))
+    satisfaction_rate: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2), info=_rate(_l("Satisfaction rate (%)")))
+    reopen_rate: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2), info=_rate(_l("Reopen rate (%)")))
+    computed_score: Mapped[Decimal] = mapped_column(
+        sa.Numeric(6, 2), default=Decimal("100"), info=field(_l("Computed score"), form=False),
+    )
+    adjustment: Mapped[Decimal] = mapped_column(
+        sa.Numeric(6, 2), default=Decimal("0"),
+        info=field(_l("Manual adjustment"), _l("Points added (or, negative, deducted) by the leadership")),
+    )
+    adjustment_reason: Mapped[str | None] = mapped_column(
+        sa.Text, info=field(_l("Reason for adjustment"), _l("Required whenever the adjustment is not zero"),
+                            textarea=True),
+    )
+    score: Mapped[Decimal] = mapped_column(
+        sa.Numeric(6, 2), default=Decimal("100"), index=True,
+        info=field(_l("Score"), form=False, list=True, search=True),
+    )
+    grade: Mapped[Grade] = mapped_column(
+        enum_type(Grade), default=Grade.PASS, index=True, info=field(_l("Grade"), form=False, list=True, search=True),
+    )
+    computed_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, info=field(_l("Computed at"), form=False))
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.department}"

@@ -1,0 +1,1 @@
+"""Demo and load-test data: the article's district, reproducible."""

@@ -1,0 +1,95 @@
+/* 办成事 console behaviour: AJAX selects, confirmed POSTs, bulk selection. No inline scripts. */
+(function ($) {
+  "use strict";
+
+  function csrfToken() {
+    return $('meta[name="csrf-token"]').attr("content") || "";
+  }
+
+  var texts = null;
+  function t(key) {
+    if (texts === null) {
+      try { texts = JSON.parse($("#console-texts").text() || "{}"); } catch (err) { texts = {}; }
+    }
+    return texts[key] || key;
+  }
+
+  function initAjaxSelect(elem) {
+    var $el = $(elem);
+    if ($el.data("select2")) { return; }
+    var forSearch = $el.closest("#filter_form").length > 0;
+    $el.select2({
+      theme: "bootstrap",
+      width: "100%",
+      allowClear: true,
+      placeholder: $el.data("placeholder") || "",
+      minimumInputLength: 0,
+      language: {
+        noResults: function () { return t("noResults"); },
+        searching: function () { return t("searching"); },
+        loadingMore: function () { return t("loadingMore"); },
+        errorLoading: function () { return t("errorLoading"); }
+      },
+      ajax: {
+        url: $el.data("url"),
+        dataType: "json",
+        delay: 250,
+        data: function (params) {
+          var data = { q: params.term || "", page: params.page || 1 };
+          if (forSearch) { data["for"] = "search"; }
+          return data;
+        },
+        processResults: function (data) { return data; }
+      }
+    });
+  }
+
+  function postTo(url, extra) {
+    var $form = $("<form method='post' style='display:none'></form>").attr("action", url);
+    $form.append($("<input type='hidden' name='csrf_token'>").val(csrfToken()));
+    $.each(extra || {}, function (name, values) {
+      $.each([].concat(values), function (_, value) {
+        $form.append($("<input type='hidden'>").attr("name", name).val(value));
+      });
+    });
+    $("body").append($form);
+    $form.trigger("submit");
+  }
+
+  $(function () {
+    $(".console-ajax-select").each(function () { initAjaxSelect(this); });
+
+    // Confirmed POST (delete): FAB's confirmation modal, then a CSRF-protected POST.
+    var pendingUrl = null;
+    $(document).on("click", ".confirm-post", function () {
+      pendingUrl = $(this).data("url");
+      $("#modal-confirm .modal-text").text($(this).data("text"));
+      $("#modal-confirm").modal("show");
+    });
+    $(document).on("click", "#modal-confirm-ok", function (e) {
+      if (pendingUrl) {
+        e.preventDefault();
+        postTo(pendingUrl);
+        pendingUrl = null;
+      }
+    });
+
+    // Bulk selection.
+    $(document).on("click", ".action_check_all", function () {
+      $(".action_check").prop("checked", this.checked).trigger("change");
+    });
+    $(document).on("change", ".action_check", function () {
+      $(this).closest("tr").toggleClass("success", this.checked);
+    });
+    $(document).on("click", ".bulk-action", function (e) {
+      e.preventDefault();
+      var ids = $(".action_check:checked").map(function () { return this.value; }).get();
+      if (!ids.length) {
+        $("#modal-alert .modal-text").text(t("noRowSelected"));
+        $("#modal-alert").modal("show");
+        return;
+      }
+      postTo($(this).data("url"), { rowid: ids });
+    });
+  });
+})(jQuery);

@@ -1,0 +1,70 @@
+"""Error pages in Chinese, in the console's layout; JSON under /api/."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (gettext("Bad request"), gettext("The request could not be understood; nothing was changed.")),
+        401: (gettext("Please log in"), gettext("Please log in first.")),
+        403: (gettext("No access"), gettext("You do not have permission to open this page or do this.")),
+        404: (gettext("Not found"), gettext("The page or record does not exist, or is outside your scope.")),
+        405: (gettext("Method not allowed"), gettext("This address does not accept that kind of request.")),
+        409: (gettext("Conflict"), gettext("The record was changed by someone else, or the action is not "
+                                           "allowed in its current state. Reload and try again.")),
+        413: (gettext("Too large"), gettext("The submitted data is too large.")),
+        429: (gettext("Too many requests"), gettext("Too many attempts in a short time; wait a moment and "
+                                                    "try again.")),
+        500: (gettext("Server error"), gettext("Something went wrong on our side; it has been logged. "
+                                               "Nothing was changed.")),
+    }
+
+
+def wants_json() -> bool:
+    """API clients get JSON errors; browsers get pages."""
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_response(code: int, detail: str | None = None) -> Any:
+    """The error page (or JSON body) for an HTTP status."""
+    from extensions import db
+
+    db.session.rollback()
+    title, message = _messages().get(code, (gettext("Error"), gettext("The request failed.")))
+    if wants_json():
+        return jsonify(message=detail or message), code
+    try:
+        return render_template("console/error.html", code=code, title=title, message=detail or message), code
+    except Exception:  # the layout itself failed (e.g. the database is down)
+        log.exception("error page could not be rendered")
+        return f"<h1>{code} {title}</h1><p>{message}</p>", code
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Install the handlers on `app`."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError) -> Any:
+        return error_response(400, gettext("The form expired or did not come from this site; "
+                                           "reload the page and submit again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Any:
+        if exc.code is None or exc.code < 400:
+            return exc
+        return error_response(exc.code)
+
+    @app.errorhandler(Exception)
+    def server_error(exc: Exception) -> Any:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(500)
