@@ -124,6 +124,9 @@ class Config:
     """Default deadlines in working days: 研判 within 1, 当场办 the same day,
     协调办/监督办/帮代办 5, district-level (complex) 10."""
 
+    CRITICISM_NUMBER_PREFIX = "清城政数"
+    """文号 of 通报批评 read 清城政数〔2025〕3号."""
+
     SUPERVISION_DEADLINE_DAYS = {"general": 5, "key": 3, "listed": 2}
     """Default reply deadline of a 督办单 by level, in working days."""
 

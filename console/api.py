@@ -305,6 +305,7 @@ def build_api(model: type, mixins: Sequence[type] = (), **overrides: Any) -> typ
     routes = {"get_list", "get", "info"}
     routes |= {method for method, perm in (("post", "can_add"), ("put", "can_edit"), ("delete", "can_delete"))
                if perm in allowed}
+    routes |= {r for mixin in mixins for r in getattr(mixin, "extra_routes", ())}
     search = [a.name for a in attributes(model) if a.field.search and a.kind != "computed"]
     attrs: dict[str, Any] = dict(
         model=model,

@@ -59,6 +59,7 @@ def build_view(model: type, mixins: Sequence[type] = (), **overrides: Any) -> ty
     related_url = f"{screen.route}/related"
     disabled = {route for route, perm in (("add", "can_add"), ("edit", "can_edit"), ("delete", "can_delete"))
                 if perm not in view_permissions(model)}
+    extra = [p for mixin in mixins for p in getattr(mixin, "extra_permissions", ())]
     attrs: dict[str, Any] = dict(
         model=model,
         screen=screen,
@@ -84,7 +85,7 @@ def build_view(model: type, mixins: Sequence[type] = (), **overrides: Any) -> ty
         add_form=build_form(model, "add", related_url),
         edit_form=build_form(model, "edit", related_url),
         search_form=build_search_form(model, related_url),
-        base_permissions=view_permissions(model),
+        base_permissions=view_permissions(model) + extra,
         exclude_route_methods={"download", *disabled},
     )
     attrs.update(overrides)

@@ -21,11 +21,13 @@ from models.satisfaction import Satisfaction
 from models.evaluation import Evaluation
 from models.criticism import Criticism
 from models.counter import YearCounter
+from models.notification import Notification, NotificationKind
 
 __all__ = [
     "Model", "StaffUser", "Department", "Coordinator", "ServiceItem", "DictionaryEntry",
     "HolidayOverride", "DutyRota", "GuideCard", "Case", "CaseEvent", "Assignment",
-    "Supervision", "Satisfaction", "Evaluation", "Criticism", "YearCounter",
+    "Supervision", "Satisfaction", "Evaluation", "Criticism", "YearCounter", "Notification",
+    "NotificationKind",
 ]
 
 SCREEN_MODELS = [

@@ -45,7 +45,8 @@ class Department(Stamped, Model):
     )
     parent: Mapped[Department | None] = relationship(
         remote_side=[id], back_populates="children",
-        info=field(_l("Parent unit"), list=True, search=True),
+        info=field(_l("Parent unit"), list=True, search=True,
+                   choices_filter=lambda: Department.is_active.is_(True)),
     )
     children: Mapped[list[Department]] = relationship(back_populates="parent")
     contact_phone: Mapped[str | None] = mapped_column(

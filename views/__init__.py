@@ -21,7 +21,11 @@ from models import SCREEN_MODELS
 
 def screen_mixins() -> dict[type, tuple[tuple[type, ...], tuple[type, ...]]]:
     """Model → (view mixins, API mixins) for screens with behaviour beyond CRUD."""
-    return {}
+    from models import Case
+    from views.case_api import CaseApiMixin
+    from views.cases import CaseWorkflowMixin
+
+    return {Case: ((CaseWorkflowMixin,), (CaseApiMixin,))}
 
 
 def ordered_screens() -> list[type]:

@@ -1,0 +1,250 @@
+"""The case screens' workflow doors: row buttons, the case page's actions, bulk actions.
+
+Every route here parses the request and calls `workflow.service`; no rule of
+the workflow is written in this module or in its templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort, flash, redirect, request, url_for
+from flask_appbuilder.baseviews import expose
+from flask_babel import gettext
+from markupsafe import Markup
+
+from console.errors import ConsoleError
+from console.interface import valid_pk
+from models import Case
+from models.enums import CaseAction, CaseStatus
+from workdays import clock
+from workflow import registration
+from workflow.params import NOTE
+from workflow.service import Actor, allowed_actions, execute, execute_many
+from workflow.transitions import TRANSITIONS, Transition, transition
+
+
+@dataclass
+class Button:
+    """An action button: label, target URL, Bootstrap style."""
+
+    name: str
+    label: Any
+    url: str
+    style: str = "default"
+
+
+class CaseWorkflowMixin:
+    """Mixed into the generated CaseView."""
+
+    show_template = "console/case/show.html"
+    extra_permissions = tuple(t.permission for t in TRANSITIONS.values())
+
+    # ---- add / edit go through registration ------------------------------------------
+
+    def prefill_add_form(self, form: Any) -> None:
+        """A new case is received now, by today's coordinator on duty."""
+        form.received_at.data = clock.now()
+        if form.coordinator.data is None:
+            form.coordinator.data = registration.duty_coordinator(clock.today())
+
+    def create_item(self, form: Any) -> Case:
+        case = Case()
+        form.populate_obj(case)
+        return registration.register_case(case, Actor.current())
+
+    def update_item(self, item: Case, form: Any) -> Case:
+        form.populate_obj(item)
+        registration.record_update(item, Actor.current(), registration.changed_fields(item))
+        self.datamodel.session.commit()
+        return item
+
+    def check_editable(self, item: Case) -> None:
+        try:
+            registration.check_editable(item)
+        except ConsoleError:
+            abort(409)
+
+    def pre_delete(self, item: Case) -> None:
+        registration.check_editable(item)
+
+    def can_edit_row(self, item: Case) -> bool:
+        """Archived cases show no edit button."""
+        return item.status in registration.EDITABLE_WHEN
+
+    # ---- list: row buttons and colours -----------------------------------------------
+
+    def row_buttons(self, item: Case) -> list[Button]:
+        """The next-step actions this user may take on this row."""
+        actor = self._actor()
+        buttons = []
+        for t in allowed_actions(item, actor):
+            if item.status in t.next_step or (t.department_bound and not actor.sees_all):
+                buttons.append(Button(t.action.value, t.label, url_for(
+                    "CaseView.act", pk=item.id, action=t.action.value, next=request.full_path), t.style))
+        return buttons
+
+    def row_class(self, item: Case) -> str:
+        """overdue / due-soon highlighting."""
+        if item.overdue:
+            return "overdue"
+        if item.status in (CaseStatus.RECEIVED, CaseStatus.ASSESSING, CaseStatus.ASSIGNED) \
+                and not item.suspended and item.due_date is not None:
+            from workdays.store import work_calendar
+
+            if item.due_date <= work_calendar().add_workdays(clock.today(), 1):
+                return "due-soon"
+        return ""
+
+    def bulk_actions(self) -> list[Button]:
+        """Bulk actions with a parameter form, for the actions this user holds."""
+        actor = self._actor()
+        return [Button(t.action.value, t.label, url_for("CaseView.bulk", action=t.action.value))
+                for t in TRANSITIONS.values() if t.bulk and actor.can(t.permission)]
+
+    def _actor(self) -> Actor:
+        from flask import g
+
+        if "case_actor" not in g:
+            g.case_actor = Actor.current()
+        return g.case_actor
+
+    # ---- the case page ---------------------------------------------------------------
+
+    def _show(self, pk: Any) -> dict:
+        widgets = super()._show(pk)
+        case = widgets["item"]
+        widgets["actions"] = [(t, {}) for t in allowed_actions(case, self._actor())]
+        widgets["lookups"] = _lookup_urls()
+        widgets["note"] = NOTE
+        return widgets
+
+    @expose("/act/<pk>/<action>", methods=["GET", "POST"])
+    def act(self, pk: Any, action: str) -> Any:
+        """One action on one case: GET shows its small form, POST runs it."""
+        t = transition(action)
+        if t is None:
+            abort(404)
+        actor = self._actor()
+        if not actor.can(t.permission):
+            abort(403)
+        case = self.get_item_or_404(pk)
+        errors: dict = {}
+        back = _safe_next(request.values.get("next")) or url_for("CaseView.show", pk=case.id)
+        if request.method == "POST":
+            try:
+                execute(case.id, t.action.value, request.form, actor, version=request.form.get("version"),
+                        multi=request.form.getlist)
+            except ConsoleError as exc:
+                if exc.status == 404:
+                    abort(404)
+                if exc.status == 403:
+                    abort(403)
+                flash(str(exc), "danger")
+                errors = exc.fields
+                case = self.get_item_or_404(pk)
+            else:
+                flash(gettext("%(action)s done: %(number)s.", action=t.label, number=case.number), "success")
+                return redirect(back)
+        return self.render_template("console/case/action.html", case=case, t=t, note=NOTE, errors=errors,
+                                    values=request.form, back=back, title=t.label,
+                                    lookups=_lookup_urls())
+
+    # ---- bulk actions ------------------------------------------------------------------
+
+    @expose("/bulk/<action>", methods=["POST"])
+    def bulk(self, action: str) -> Any:
+        """A bulk action: the first POST shows its form for the selected cases, the second runs it."""
+        t = transition(action)
+        if t is None or not t.bulk:
+            abort(404)
+        actor = self._actor()
+        if not actor.can(t.permission):
+            abort(403)
+        pks = [pk for pk in (valid_pk(raw) for raw in request.form.getlist("rowid")) if pk]
+        cases = [c for c in (self.get_item(pk) for pk in pks) if c is not None]
+        skipped = len(pks) - len(cases)
+        errors: dict = {}
+        if request.form.get("confirm") == "1" and cases:
+            try:
+                if t.action == CaseAction.CRITICIZE:
+                    result = _criticize_many(cases, request.form, actor)
+                else:
+                    result = execute_many([c.id for c in cases], t.action.value, request.form, actor,
+                                          multi=request.form.getlist)
+            except ConsoleError as exc:
+                flash(str(exc), "danger")
+                errors = exc.fields
+            else:
+                if result.done:
+                    flash(gettext("%(action)s done for %(count)d case(s): %(numbers)s",
+                                  action=t.label, count=len(result.done), numbers="、".join(result.done)), "success")
+                for number, reason in result.refused:
+                    flash(gettext("%(number)s not changed: %(reason)s", number=number, reason=reason), "warning")
+                return redirect(url_for("CaseView.list"))
+        if skipped:
+            flash(gettext("%(count)d selected record(s) do not exist or are outside your scope; "
+                          "they were skipped.", count=skipped), "warning")
+        return self.render_template("console/case/bulk.html", cases=cases, t=t, note=NOTE, errors=errors,
+                                    values=request.form, title=t.label, lookups=_lookup_urls())
+
+
+def _criticize_many(cases: list[Case], form: Any, actor: Actor) -> Any:
+    """Criticism from overdue cases: one record per lead department, in one transaction."""
+    from evaluation.criticism import issue_for_cases
+    from extensions import db
+    from workflow.params import parse
+    from workflow.service import BulkResult, state_problem
+    from workflow.steps import precondition_problem
+
+    t = TRANSITIONS[CaseAction.CRITICIZE]
+    values = parse(t.params, form)
+    result = BulkResult()
+    eligible = []
+    for case in cases:
+        problem = state_problem(case, t) or precondition_problem(case, t, actor)
+        if problem is None and case.lead_department_id is None:
+            problem = gettext("%(number)s has no lead department to criticize.", number=case.number)
+        if problem:
+            result.refused.append((case.number, problem))
+        else:
+            eligible.append(case)
+    if eligible:
+        criticisms = issue_for_cases(eligible, values, actor)
+        from models import CaseEvent
+
+        for case in eligible:
+            db.session.add(CaseEvent(case=case, actor_id=actor.user.id, action=CaseAction.CRITICIZE,
+                                     from_status=case.status, to_status=case.status, at=clock.now(),
+                                     department_id=case.lead_department_id,
+                                     data={"channel": actor.channel, "criticisms": [c.number for c in criticisms
+                                                                                    if case in c.cases]}))
+        db.session.commit()
+        result.done.extend(c.number for c in eligible)
+    return result
+
+
+def _lookup_urls() -> dict[str, str]:
+    """Where the action forms' AJAX selects search, by parameter kind."""
+    return {
+        "department": url_for("DepartmentView.related", col="parent"),
+        "departments": url_for("DepartmentView.related", col="parent"),
+        "coordinator": url_for("DutyRotaView.related", col="coordinator"),
+        "root_cause": url_for("CaseView.related", col="root_cause"),
+    }
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths are followed after an action (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def status_badge(case: Case) -> Markup:
+    """The status as a coloured label (used by the case page)."""
+    styles = {CaseStatus.RECEIVED: "primary", CaseStatus.ASSIGNED: "info", CaseStatus.RESOLVED: "success",
+              CaseStatus.ARCHIVED: "default", CaseStatus.DECLINED: "default"}
+    return Markup('<span class="label label-{}">{}</span>').format(styles.get(case.status, "warning"),
+                                                                  case.status.label)

@@ -1,0 +1,181 @@
+"""Executing workflow actions: one transaction per action, on every channel.
+
+    case = execute(case_id, "assign", {"lead_department_id": 6, "deadline_days": 5}, actor)
+
+validates (permission, data scope, state, version, fields), applies the
+action's effect (workflow.steps), writes the CaseEvent and commits — or
+raises a ConsoleError with a Chinese message and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext
+from sqlalchemy.orm.exc import StaleDataError
+
+from access.scope import scope_condition
+from console.errors import ConflictError, ConsoleError, ForbiddenError, NotFoundError
+from extensions import db
+from models import Case, CaseEvent, StaffUser
+from models.enums import CaseStatus
+from workdays import clock
+from workflow import steps
+from workflow.params import NOTE, parse
+from workflow.transitions import CASE_VIEW, Transition, transition
+
+STALE = "This case was changed by someone else; reload and try again."
+
+
+@dataclass
+class Actor:
+    """Who acts: the user, what they may do, and which department's records they are bound to."""
+
+    user: StaffUser
+    can: Callable[[str], bool]
+    department_id: int | None = None
+    sees_all: bool = True
+    channel: str = "ui"
+
+    @classmethod
+    def current(cls, channel: str = "ui") -> Actor:
+        """The logged-in (or token) user of this request."""
+        from flask import current_app
+
+        from access.hooks import request_user
+        from access.scope import user_department
+
+        user = request_user()
+        if user is None:
+            raise ForbiddenError(gettext("Please log in first."))
+        sm = current_app.appbuilder.sm
+        scope = user_department()
+        return cls(user=user, can=lambda perm: sm.has_access(perm, CASE_VIEW),
+                   department_id=user.department_id, sees_all=scope is True, channel=channel)
+
+    @classmethod
+    def system(cls, user: StaffUser, channel: str = "cli") -> Actor:
+        """A system actor (CLI, seed, scheduled jobs): every permission, every department."""
+        return cls(user=user, can=lambda perm: True, department_id=None, sees_all=True, channel=channel)
+
+
+@dataclass
+class Effect:
+    """What an action did, for its CaseEvent."""
+
+    department_id: int | None = None
+    deadline: Any = None
+    data: dict = field(default_factory=dict)
+    target: CaseStatus | None = None
+
+
+def allowed_actions(case: Case, actor: Actor) -> list[Transition]:
+    """The actions `actor` may take on `case` in its current state (the buttons to show)."""
+    from workflow.transitions import TRANSITIONS
+
+    return [t for t in TRANSITIONS.values()
+            if actor.can(t.permission) and state_problem(case, t) is None
+            and steps.precondition_problem(case, t, actor) is None]
+
+
+def state_problem(case: Case, t: Transition) -> str | None:
+    """Why `t` cannot run in the case's current state, or None."""
+    if case.status == CaseStatus.ARCHIVED:
+        return gettext("The case is archived and read-only.")
+    if case.status not in t.sources:
+        return gettext("“%(action)s” is not possible while the case is “%(status)s”.",
+                       action=t.label, status=case.status.label)
+    if case.suspended and not t.while_suspended:
+        return gettext("The case is suspended awaiting materials; resume it first.")
+    return None
+
+
+def _load(case_id: Any, actor: Actor) -> Case:
+    from console.interface import valid_pk
+
+    pk = valid_pk(case_id)
+    if pk is None:
+        raise NotFoundError(gettext("No such record."))
+    query = sa.select(Case).where(Case.id == pk)
+    if not actor.sees_all:
+        query = query.where(scope_condition(Case))
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=Case)
+    case = db.session.execute(query).scalar_one_or_none()
+    if case is None:
+        raise NotFoundError(gettext("No such record."))
+    return case
+
+
+def execute(case_id: Any, action: str, raw: Mapping[str, Any], actor: Actor, *,
+            version: Any = None, multi: Callable[[str], list] | None = None, commit: bool = True) -> Case:
+    """Run `action` on the case; return the changed case. Raises ConsoleError; nothing half-applied."""
+    t = transition(action)
+    if t is None:
+        raise NotFoundError(gettext("No such action."))
+    try:
+        if not actor.can(t.permission):
+            raise ForbiddenError(gettext("You do not have permission to do this."))
+        case = _load(case_id, actor)
+        if version not in (None, ""):
+            if str(version) != str(case.version):
+                raise ConflictError(gettext(STALE))
+        problem = state_problem(case, t)
+        if problem:
+            raise ConflictError(problem)
+        values = parse(t.params, raw, multi=multi)
+        note = parse((NOTE,), raw).get("note")
+        problem = steps.precondition_problem(case, t, actor)
+        if problem:
+            raise ConflictError(problem)
+        before = case.status
+        effect = steps.apply(t, case, values, actor, note)
+        target = effect.target or t.target or before
+        case.status = target
+        db.session.add(CaseEvent(
+            case=case, actor_id=actor.user.id, action=t.action, from_status=before, to_status=target,
+            note=note, department_id=effect.department_id, deadline=effect.deadline,
+            data={"channel": actor.channel, **effect.data}, at=clock.now(),
+        ))
+        if commit:
+            db.session.commit()
+        else:
+            db.session.flush()
+        return case
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise ConflictError(gettext(STALE)) from exc
+    except ConsoleError:
+        db.session.rollback()
+        raise
+
+
+@dataclass
+class BulkResult:
+    """Outcome of a bulk action: which cases went through, which were refused and why."""
+
+    done: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+
+
+def execute_many(case_ids: list[int], action: str, raw: Mapping[str, Any], actor: Actor,
+                 multi: Callable[[str], list] | None = None) -> BulkResult:
+    """Run `action` on each case in its own transaction; refusals are reported, not fatal."""
+    result = BulkResult()
+    t = transition(action)
+    if t is not None:
+        # Bad parameters are the same for every case: refuse the whole batch at once.
+        parse(t.params, raw, multi=multi)
+    for case_id in case_ids:
+        visible = db.session.execute(
+            sa.select(Case.number).where(Case.id == case_id, scope_condition(Case))).scalar_one_or_none()
+        number = visible or f"#{case_id}"
+        try:
+            execute(case_id, action, raw, actor, multi=multi)
+            result.done.append(number)
+        except ConsoleError as exc:
+            result.refused.append((number, str(exc)))
+    return result

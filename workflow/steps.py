@@ -1,0 +1,360 @@
+"""What each workflow action does to a case (called by workflow.service, inside its transaction)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from flask_babel import gettext
+
+from console.errors import ConflictError, ConsoleError, ForbiddenError
+from extensions import db
+from models import Assignment, Case, Satisfaction, Supervision
+from models.counter import next_number
+from models.enums import (
+    AssignmentRole,
+    AssignmentStatus,
+    CaseAction as A,
+    CaseStatus,
+    ExtensionStatus,
+    Level,
+    Track,
+)
+from models.notification import NotificationKind
+from workdays import clock
+from workflow import deadlines, notify
+from workflow.transitions import Transition
+
+if TYPE_CHECKING:
+    from workflow.service import Actor, Effect
+
+Step = Callable[[Case, dict, "Actor", Any], "Effect"]
+_STEPS: dict[A, Step] = {}
+
+
+def step(action: A) -> Callable[[Step], Step]:
+    """Register the effect of an action."""
+
+    def register(fn: Step) -> Step:
+        _STEPS[action] = fn
+        return fn
+
+    return register
+
+
+def apply(t: Transition, case: Case, values: dict, actor: Actor, note: str | None) -> Effect:
+    """Run the effect of `t` on `case`."""
+    return _STEPS[t.action](case, values, actor, note)
+
+
+def _effect(**kwargs: Any) -> Effect:
+    from workflow.service import Effect
+
+    return Effect(**kwargs)
+
+
+def active_assignments(case: Case) -> list[Assignment]:
+    """Assignments the departments are still working on (not withdrawn)."""
+    return [a for a in case.assignments if a.status != AssignmentStatus.WITHDRAWN]
+
+
+def _assignment_for(case: Case, values: dict, actor: Actor, *, statuses: set[AssignmentStatus]) -> Assignment:
+    """The assignment a department-bound action works on: the given department, or the actor's own."""
+    department = values.get("department_id")
+    department_id = department.id if department is not None else actor.department_id
+    if not actor.sees_all and department_id != actor.department_id:
+        raise ForbiddenError(gettext("You can act only for your own department."))
+    if department_id is None:
+        raise ConsoleError(gettext("Choose the department."), fields={"department_id": gettext(
+            "This field is required.")})
+    matches = [a for a in active_assignments(case) if a.department_id == department_id]
+    if not matches:
+        raise ConflictError(gettext("The case is not assigned to this department."))
+    assignment = matches[-1]
+    if assignment.status not in statuses:
+        raise ConflictError(gettext("The assignment is “%(status)s”; this is not possible now.",
+                                    status=assignment.status.label))
+    return assignment
+
+
+def precondition_problem(case: Case, t: Transition, actor: Actor) -> str | None:
+    """A business reason `t` cannot run now beyond its state (used to hide buttons too)."""
+    if t.action == A.RESUME and not case.suspended:
+        return gettext("The case is not suspended.")
+    if t.action == A.SUSPEND and case.suspended:
+        return gettext("The case is already suspended.")
+    if t.action == A.ASSESS and case.status == CaseStatus.ASSESSING and case.lead_department_id:
+        return None
+    if t.department_bound and t.action != A.APPROVE_EXTENSION:
+        own = [a for a in active_assignments(case) if actor.department_id and a.department_id == actor.department_id]
+        if not actor.sees_all and not own:
+            return gettext("The case is not assigned to your department.")
+        wanted = {A.SIGN: {AssignmentStatus.PENDING},
+                  A.REPLY: {AssignmentStatus.PENDING, AssignmentStatus.SIGNED},
+                  A.REQUEST_EXTENSION: {AssignmentStatus.PENDING, AssignmentStatus.SIGNED}}[t.action]
+        candidates = own if not actor.sees_all else (own or active_assignments(case))
+        if not any(a.status in wanted for a in candidates):
+            return gettext("No assignment of this case is waiting for this step.")
+    if t.action == A.APPROVE_EXTENSION and not any(
+            a.extension_status == ExtensionStatus.REQUESTED for a in active_assignments(case)):
+        return gettext("No extension is pending.")
+    if t.action == A.CRITICIZE and not case.overdue:
+        return gettext("Only overdue cases can be criticized from the case list.")
+    return None
+
+
+def _set_due(case: Case, days: int, start: Any = None) -> None:
+    due, estimated = deadlines.due_after(start or clock.today(), days)
+    case.due_date, case.due_estimated = due, estimated
+
+
+# ---- 受理 → 研判 ----------------------------------------------------------------------
+
+@step(A.ASSESS)
+def assess(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
+    """Classify the case; it now needs 交办 within the deadline of its mechanism."""
+    case.problem_type, case.track, case.disposition, case.level = (
+        v["problem_type"], v["track"], v["disposition"], v["level"])
+    if v.get("coordinator_id") is not None:
+        case.coordinator = v["coordinator_id"]
+    case.responded_at = case.responded_at or clock.now()
+    _set_due(case, deadlines.default_case_days(case.track, case.level))
+    return _effect(deadline=case.due_date, data={
+        "problem_type": case.problem_type.value, "track": case.track.value,
+        "disposition": case.disposition.value, "level": case.level.value})
+
+
+@step(A.DECLINE)
+def decline(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
+    """Out of scope (涉法、涉诉、涉访 or against policy): explain once where to go instead."""
+    case.decline_reason, case.redirect_to = v["reason"], v["redirect_to"]
+    case.responded_at = case.responded_at or clock.now()
+    case.suspended = False
+    return _effect(data={"reason": v["reason"], "redirect_to": v["redirect_to"]})
+
+
+def _resolve(case: Case, v: dict) -> None:
+    case.result, case.solved, case.reply = v["result"], v["solved"], v.get("reply")
+    case.resolved_at = clock.now()
+    case.responded_at = case.responded_at or case.resolved_at
+
+
+@step(A.RESOLVE_ON_SPOT)
+def resolve_on_spot(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
+    """A simple problem solved at the window: straight to 办结."""
+    _resolve(case, v)
+    if case.track is None:
+        case.track = Track.ON_SPOT
+    return _effect(data={"solved": v["solved"].value})
+
+
+# ---- 交办 ------------------------------------------------------------------------------
+
+def _new_assignment(case: Case, department: Any, role: AssignmentRole, deadline: Any) -> Assignment:
+    assignment = Assignment(case=case, department=department, role=role, deadline=deadline,
+                            assigned_at=clock.now(), status=AssignmentStatus.PENDING)
+    db.session.add(assignment)
+    notify.to_department(department.id, NotificationKind.ASSIGNED, case, gettext(
+        "%(number)s was assigned to your department (%(role)s), due %(due)s.",
+        number=case.number, role=role.label, due=deadline.isoformat()))
+    return assignment
+
+
+@step(A.ASSIGN)
+def assign(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
+    """Hand the case to a lead department and any co-handlers, with a deadline in working days."""
+    lead = v["lead_department_id"]
+    co = [d for d in v.get("co_department_ids") or [] if d.id != lead.id]
+    days = v.get("deadline_days")
+    if days is None:
+        days = deadlines.default_case_days(case.track, case.level)
+    _set_due(case, days)
+    case.lead_department = lead
+    case.assigned_at = clock.now()
+    _new_assignment(case, lead, AssignmentRole.LEAD, case.due_date)
+    for dept in co:
+        _new_assignment(case, dept, AssignmentRole.CO, case.due_date)
+    return _effect(department_id=lead.id, deadline=case.due_date,
+                   data={"co_department_ids": [d.id for d in co], "deadline_days": days})
+
+
+@step(A.SIGN)
+def sign(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
+    """The department confirms it has the case (签收)."""
+    assignment = _assignment_for(case, v, actor, statuses={AssignmentStatus.PENDING})
+    assignment.status, assignment.signed_at, assignment.signed_by_id = (
+        AssignmentStatus.SIGNED, clock.now(), actor.user.id)
+    return _effect(department_id=assignment.department_id)
+
+
+@step(A.REPLY)
+def reply(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
+    """The department reports what it did (反馈); signing is implied."""
+    assignment = _assignment_for(case, v, actor, statuses={AssignmentStatus.PENDING, AssignmentStatus.SIGNED})
+    now = clock.now()
+    if assignment.signed_at is None:
+        assignment.signed_at, assignment.signed_by_id = now, actor.user.id
+    assignment.status, assignment.replied_at, assignment.reply = AssignmentStatus.REPLIED, now, v["content"]
+    notify.to_coordinators(case, NotificationKind.REPLIED, gettext(
+        "%(department)s replied on %(number)s.", department=assignment.department.name, number=case.number))
+    return _effect(department_id=assignment.department_id, data={"content": v["content"]})
+
+
+@step(A.REQUEST_EXTENSION)
+def request_extension(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
+    """The department asks for more working days, with a reason."""
+    assignment = _assignment_for(case, v, actor, statuses={AssignmentStatus.PENDING, AssignmentStatus.SIGNED})
+    if assignment.extension_status == ExtensionStatus.REQUESTED:
+        raise ConflictError(gettext("An extension request is already pending."))
+    assignment.extension_status = ExtensionStatus.REQUESTED
+    assignment.extension_days, assignment.extension_reason = v["days"], v["reason"]
+    notify.to_coordinators(case, NotificationKind.EXTENSION_REQUESTED, gettext(
+        "%(department)s asks %(days)d more working days on %(number)s.",
+        department=assignment.department.name, days=v["days"], number=case.number))
+    return _effect(department_id=assignment.department_id, data={"days": v["days"], "reason": v["reason"]})
+
+
+@step(A.APPROVE_EXTENSION)
+def approve_extension(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
+    """Grant or refuse a pending extension; a granted one moves the deadline."""
+    department = v["department_id"]
+    pending = [a for a in active_assignments(case)
+               if a.department_id == department.id and a.extension_status == ExtensionStatus.REQUESTED]
+    if not pending:
+        raise ConflictError(gettext("No extension is pending for this department."))
+    assignment = pending[-1]
+    if v["approved"]:
+        assignment.extension_status = ExtensionStatus.APPROVED
+        assignment.deadline = deadlines.due_after(assignment.deadline, assignment.extension_days)[0]
+        if assignment.role == AssignmentRole.LEAD and case.due_date is not None:
+            case.due_date, case.due_estimated = deadlines.due_after(case.due_date, assignment.extension_days)
+    else:
+        assignment.extension_status = ExtensionStatus.REJECTED
+    notify.to_department(assignment.department_id, NotificationKind.EXTENSION_DECIDED, case, gettext(
+        "Extension on %(number)s: %(decision)s.", number=case.number, decision=assignment.extension_status.label))
+    return _effect(department_id=department.id, deadline=assignment.deadline,
+                   data={"approved": v["approved"], "days": assignment.extension_days})
+
+
+# ---- 督办、提级、改派、挂起 --------------------------------------------------------------
+
+@step(A.SUPERVISE)
+def supervise(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
+    """Issue a 督办单 to a department with a reply deadline."""
+    level = v["supervision_level"]
+    days = v.get("deadline_days")
+    if days is None:
+        days = deadlines.default_supervision_days(level)
+    due, _estimated = deadlines.due_after(clock.today(), days)
+    department = v["department_id"]
+    db.session.add(Supervision(case=case, department=department, level=level, reason=v["reason"],
+                               issued_at=clock.now(), issued_by_id=actor.user.id, deadline=due))
+    notify.to_department(department.id, NotificationKind.SUPERVISED, case, gettext(
+        "%(level)s on %(number)s, reply by %(due)s.", level=level.label, number=case.number, due=due.isoformat()))
+    return _effect(department_id=department.id, deadline=due, data={"level": level.value})
+
+
+@step(A.ESCALATE)
+def escalate(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
+    """Raise the response level: window → back office → center → district."""
+    level: Level = v["level"]
+    if level.rank <= case.level.rank:
+        raise ConsoleError(gettext("Choose a level above the current one (%(level)s).", level=case.level.label),
+                           fields={"level": gettext("Must be above the current level.")})
+    previous, case.level = case.level, level
+    return _effect(data={"from_level": previous.value, "level": level.value})
+
+
+@step(A.REASSIGN)
+def reassign(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
+    """Withdraw the assignments and return the case to 研判 for a new 交办."""
+    for assignment in active_assignments(case):
+        assignment.status = AssignmentStatus.WITHDRAWN
+    previous = case.lead_department_id
+    case.lead_department = None
+    _set_due(case, deadlines.assess_days())
+    return _effect(department_id=previous, deadline=case.due_date, data={"reason": v["reason"]})
+
+
+@step(A.SUSPEND)
+def suspend(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
+    """Stop the clock while the applicant gathers materials."""
+    today = clock.today()
+    case.suspended, case.suspended_at = True, clock.now()
+    case.remaining_workdays = deadlines.remaining_workdays(today, case.due_date) if case.due_date else None
+    return _effect(data={"reason": v["reason"], "remaining_workdays": case.remaining_workdays})
+
+
+@step(A.RESUME)
+def resume(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
+    """Restart the clock with the working days that were left; assignment deadlines move the same way."""
+    today = clock.today()
+    paused_on = case.suspended_at.date() if case.suspended_at else today
+    if case.due_date is not None:
+        left = max(case.remaining_workdays or 0, 0)
+        case.due_date, case.due_estimated = deadlines.due_after(today, left)
+    for assignment in active_assignments(case):
+        if assignment.status != AssignmentStatus.REPLIED:
+            left = max(deadlines.remaining_workdays(paused_on, assignment.deadline), 0)
+            assignment.deadline = deadlines.due_after(today, left)[0]
+    case.suspended, case.suspended_at, case.remaining_workdays = False, None, None
+    return _effect(deadline=case.due_date)
+
+
+# ---- 办结 → 评价 → 总结 → 归档 -------------------------------------------------------------
+
+@step(A.RESOLVE)
+def resolve(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
+    """Record the result (办结)."""
+    _resolve(case, v)
+    return _effect(department_id=case.lead_department_id, data={"solved": v["solved"].value})
+
+
+@step(A.EVALUATE)
+def evaluate(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
+    """The applicant's verdict; 不满意/非常不满意 reopens the case (重办) with a new deadline."""
+    level = v["satisfaction"]
+    db.session.add(Satisfaction(case=case, level=level, channel=v["channel"], comment=v.get("comment"),
+                                evaluated_at=clock.now()))
+    if level.is_satisfied:
+        return _effect(data={"satisfaction": level.value})
+    case.reopen_count += 1
+    case.resolved_at = None
+    _set_due(case, deadlines.default_case_days(case.track, case.level))
+    if case.lead_department is not None:
+        _new_assignment(case, case.lead_department, AssignmentRole.LEAD, case.due_date)
+    notify.to_coordinators(case, NotificationKind.REOPENED, gettext(
+        "%(number)s was reopened: the applicant is %(verdict)s.", number=case.number, verdict=level.label))
+    return _effect(target=CaseStatus.ASSIGNED, department_id=case.lead_department_id, deadline=case.due_date,
+                   data={"satisfaction": level.value, "reopened": True})
+
+
+@step(A.SUMMARIZE)
+def summarize(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
+    """What was learned: summary, root cause (溯源分析) and where it was forwarded for improvement."""
+    case.summary = v["summary"]
+    case.root_cause = v.get("root_cause_id")
+    case.forwarded_department = v.get("forwarded_department_id")
+    return _effect(department_id=case.forwarded_department_id,
+                   data={"root_cause_id": case.root_cause_id})
+
+
+@step(A.ARCHIVE)
+def archive(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
+    """File the case under a gap-free yearly archive number; read-only from now on."""
+    now = clock.now()
+    seq = next_number(db.session, "archive", now.year)
+    case.archive_number = f"GD-{now.year}-{seq:04d}"
+    case.archived_at = now
+    return _effect(data={"archive_number": case.archive_number})
+
+
+@step(A.CRITICIZE)
+def criticize(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
+    """Name the lead department of an overdue case in a 通报批评 (see evaluation.criticism)."""
+    from evaluation.criticism import issue_for_cases
+
+    criticisms = issue_for_cases([case], v, actor)
+    return _effect(department_id=case.lead_department_id,
+                   data={"criticisms": [c.number for c in criticisms]})
