@@ -59,7 +59,7 @@ class Config:
     AUTH_ROLE_ADMIN = "系统管理员"
     """The FAB admin role: receives every permission automatically."""
 
-    AUTH_ROLE_PUBLIC = "Public"
+    AUTH_ROLE_PUBLIC = "公开访问"
     """Anonymous visitors; holds no permission."""
 
     BABEL_DEFAULT_LOCALE = "zh"

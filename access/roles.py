@@ -35,6 +35,8 @@ def actions(*names: CaseAction) -> tuple[str, ...]:
 A = CaseAction
 SEE_ALL = {DATA_SCOPE_VIEW: (ALL_DEPARTMENTS,)}
 PERSONAL = {PERSONAL_INFO_VIEW: (VIEW_PERSONAL_INFO,)}
+MINE = {"NotificationView": READ}
+"""Everyone reads their own notifications (the scope limits them to the owner)."""
 REFERENCE_READ = {
     "DepartmentView": READ, "CoordinatorView": READ, "ServiceItemView": READ,
     "DutyRotaView": READ, "GuideCardView": READ,
@@ -46,7 +48,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         + actions(A.RESOLVE_ON_SPOT, A.DECLINE, A.SUSPEND, A.RESUME, A.EVALUATE),
         "AssignmentView": READ, "SupervisionView": READ, "CaseEventView": READ,
         "SatisfactionView": READ,
-        **REFERENCE_READ, **SEE_ALL, **PERSONAL,
+        **REFERENCE_READ, **SEE_ALL, **PERSONAL, **MINE,
     },
     COORDINATOR: {
         "CaseView": READ + EXPORT + ("can_add", "can_edit") + actions(
@@ -58,19 +60,19 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "CaseEventView": READ + EXPORT, "SatisfactionView": READ + EXPORT,
         "EvaluationView": READ, "CriticismView": READ,
         **REFERENCE_READ, "GuideCardView": READ + WRITE,
-        **SEE_ALL, **PERSONAL,
+        **SEE_ALL, **PERSONAL, **MINE,
     },
     HANDLER: {
         "CaseView": READ + actions(A.SIGN, A.REPLY, A.REQUEST_EXTENSION),
         "AssignmentView": READ, "SupervisionView": READ, "CaseEventView": READ,
-        "DepartmentView": READ, "ServiceItemView": READ, "GuideCardView": READ,
+        "DepartmentView": READ, "ServiceItemView": READ, "GuideCardView": READ, **MINE,
     },
     LEADER: {
         "CaseView": READ + EXPORT + actions(A.SUPERVISE, A.CRITICIZE),
         "AssignmentView": READ + EXPORT, "SupervisionView": READ + EXPORT,
         "CaseEventView": READ + EXPORT, "SatisfactionView": READ + EXPORT,
         "EvaluationView": READ + EXPORT + ("can_edit",), "CriticismView": READ + EXPORT + ("can_edit",),
-        **REFERENCE_READ, **SEE_ALL,
+        **REFERENCE_READ, **SEE_ALL, **MINE,
     },
 }
 """Role → view → permissions. The admin role is not listed: it holds everything."""

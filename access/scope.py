@@ -60,8 +60,21 @@ def user_department() -> int | None | bool:
     return result
 
 
+def owner_condition(model: type) -> Any:
+    """Rows addressed to one user (`__owner__` names the column) are that user's alone."""
+    owner = getattr(model, "__owner__", None)
+    if owner is None or not has_request_context():
+        return sa.true()
+    from access.hooks import request_user
+
+    user = request_user()
+    return getattr(model, owner) == (user.id if user is not None else -1)
+
+
 def scope_condition(model: type) -> Any:
     """The SQL condition limiting `model` to what the current user may see."""
+    if getattr(model, "__owner__", None):
+        return owner_condition(model)
     if model not in _SCOPES:
         return sa.true()
     department = user_department()

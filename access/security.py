@@ -14,10 +14,12 @@ from flask_appbuilder.security.sqla.models import (
     ViewMenu,
     assoc_permissionview_role,
 )
-from flask_appbuilder.security.views import UserDBModelView
+from flask_appbuilder.security.views import UserDBModelView, UserGroupModelView
 from flask_babel import lazy_gettext as _l
 
+from access.role_views import ConsoleRoleView
 from console.declare import MenuGroup
+from console.formatting import display
 from console.forms import AjaxSelectField
 from models.department import Department
 from models.user import StaffUser
@@ -27,6 +29,7 @@ class StaffUserView(UserDBModelView):
     """FAB's user screen, with the department that decides a handler's data scope."""
 
     datamodel = SQLAInterface(StaffUser)
+    exclude_route_methods = {"download"}
     label_columns = {**UserDBModelView.label_columns, "department": _l("Department")}
     description_columns = {
         **UserDBModelView.description_columns,
@@ -43,10 +46,20 @@ class StaffUserView(UserDBModelView):
         (_l("Audit Info"), {"fields": ["last_login", "fail_login_count", "created_on", "changed_on"],
                             "expanded": False}),
     ]
+    formatters_columns = {name: display for name in (
+        "active", "department", "last_login", "login_count", "fail_login_count", "created_on", "changed_on",
+        "created_by", "changed_by", "email", "first_name", "last_name", "username")}
     _department = AjaxSelectField(_l("Department"), model=Department, url="/departments/related/parent",
                                   description=_l("Handlers see only the cases assigned to this department"))
     add_form_extra_fields = {**UserDBModelView.add_form_extra_fields, "department": _department}
     edit_form_extra_fields = {"department": _department}
+
+
+class ConsoleGroupView(UserGroupModelView):
+    """FAB's user-group screen, without its unused file-download route."""
+
+    exclude_route_methods = {"download"}
+    formatters_columns = {"roles": display, "users": display}
 
 
 class ConsoleSecurityManager(SecurityManager):
@@ -54,6 +67,8 @@ class ConsoleSecurityManager(SecurityManager):
 
     user_model = StaffUser
     userdbmodelview = StaffUserView
+    rolemodelview = ConsoleRoleView
+    groupmodelview = ConsoleGroupView
     userstatschartview = None  # FAB's chart pulls Google's gstatic; no outside hosts here
 
     def register_views(self) -> None:

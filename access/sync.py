@@ -80,12 +80,20 @@ def sync_permissions(appbuilder: Any) -> None:
     session = sm.session
     wanted = declared_permissions(appbuilder)
     for view_name, perms in wanted.items():
-        existing = {pv.permission.name: pv for pv in sm.find_permissions_view_menu(sm.add_view_menu(view_name))
+        existing = {pv.permission.name for pv in sm.find_permissions_view_menu(sm.add_view_menu(view_name))
                     if pv.permission is not None}
-        for perm in perms - set(existing):
+        for perm in perms - existing:
             sm.add_permission_view_menu(perm, view_name)
-        for perm in set(existing) - perms:
-            sm.del_permission_view_menu(perm, view_name)
+    roles = sm.get_all_roles()
+    for pv in session.query(sm.permissionview_model).all():
+        # What no view declares any more (renamed screens, removed routes) leaves nothing behind.
+        if pv.permission is None or pv.view_menu is None or pv.permission.name not in wanted.get(
+                pv.view_menu.name, ()):
+            for role in roles:
+                if pv in role.permissions:
+                    role.permissions.remove(pv)
+            session.delete(pv)
+    session.flush()
     all_pvs = session.query(sm.permissionview_model).all()
     by_key = {(pv.permission.name, pv.view_menu.name): pv for pv in all_pvs if pv.permission and pv.view_menu}
     admin = sm.find_role(sm.auth_role_admin) or sm.add_role(sm.auth_role_admin)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from console.checks import check_declarations
@@ -40,12 +41,40 @@ def view_permissions(model: type) -> list[str]:
     return perms
 
 
+def _enum_display(enum_cls: Any) -> Any:
+    # FAB hands formatters an enum's code (it reads `.value`); show the label instead.
+    def format_value(value: Any) -> Any:
+        return display(enum_cls.parse(value) or value)
+
+    return format_value
+
+
 def _formatters(model: type) -> dict[str, Any]:
     result = {}
     for attr in attributes(model):
-        result[attr.name] = masking_formatter(attr.field.mask) if attr.field.mask else (
-            attr.field.formatter or display)
+        column = attr.column
+        if attr.field.mask:
+            result[attr.name] = masking_formatter(attr.field.mask)
+        elif attr.field.formatter:
+            result[attr.name] = attr.field.formatter
+        elif column is not None and isinstance(column.type, sa.Enum) and column.type.enum_class:
+            result[attr.name] = _enum_display(column.type.enum_class)
+        else:
+            result[attr.name] = display
     return result
+
+
+def show_fieldsets(model: type) -> list[tuple[Any, dict]] | None:
+    """Show-page sections from the fields' declared groups (None when no field declares one)."""
+    show = [a for a in attributes(model) if a.field.show]
+    if not any(a.field.group for a in show):
+        return None
+    sections: list[tuple[Any, dict]] = []
+    for attr in show:
+        if attr.field.group is not None or not sections:
+            sections.append((attr.field.group or _l("Details"), {"fields": []}))
+        sections[-1][1]["fields"].append(attr.name)
+    return sections
 
 
 def build_view(model: type, mixins: Sequence[type] = (), **overrides: Any) -> type[ConsoleModelView]:
@@ -73,6 +102,7 @@ def build_view(model: type, mixins: Sequence[type] = (), **overrides: Any) -> ty
         description_columns=descriptions(model),
         list_columns=list_cols,
         show_columns=names(model, "show"),
+        show_fieldsets=show_fieldsets(model),
         add_columns=names(model, "add"),
         edit_columns=names(model, "edit"),
         search_columns=names(model, "search"),

@@ -26,20 +26,24 @@ INFO_KEY = "console"
 class MenuGroup(enum.Enum):
     """The Chinese menus of the navbar, in display order."""
 
-    CASES = ("Case handling", "fa-folder-open")
-    EVALUATION = ("Evaluation", "fa-chart-line")
-    BASIC = ("Basic data", "fa-database")
-    SYSTEM = ("System", "fa-cogs")
+    CASES = "cases"
+    EVALUATION = "evaluation"
+    BASIC = "basic"
+    SYSTEM = "system"
 
     @property
     def label(self) -> Any:
         """The translated menu title."""
-        return _l(self.value[0])
+        return {
+            "cases": _l("Case handling"), "evaluation": _l("Assessment and evaluation"),
+            "basic": _l("Basic data"), "system": _l("System administration"),
+        }[self.value]
 
     @property
     def icon(self) -> str:
         """Font Awesome icon of the menu."""
-        return self.value[1]
+        return {"cases": "fa-folder-open", "evaluation": "fa-chart-line", "basic": "fa-database",
+                "system": "fa-cogs"}[self.value]
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,8 @@ class Field:
     """Personal data kind ('phone', 'id_number', 'credit_code'): shown masked
     to roles without 查看个人信息."""
     textarea: bool = False
+    group: Any = None
+    """Show-page section this field opens; later fields stay in it until another group starts."""
 
     @property
     def in_export(self) -> bool:

@@ -26,6 +26,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms import validators as v
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import html_params
 
@@ -159,7 +160,7 @@ class EnumSelectField(SelectField):
 
     def __init__(self, label: Any = None, validators: Any = None, *, enum_cls: Any,
                  blank: bool = True, **kwargs: Any) -> None:
-        choices = ([("", "—")] if blank else []) + [(m.value, m.label) for m in enum_cls]
+        choices = ([SelectChoice("", "—")] if blank else []) + [SelectChoice(m.value, m.label) for m in enum_cls]
         super().__init__(label, validators, choices=choices, coerce=self._coerce, **kwargs)
         self.enum_cls = enum_cls
 
@@ -171,11 +172,6 @@ class EnumSelectField(SelectField):
     def pre_validate(self, form: Any) -> None:
         if self.data is not None and not isinstance(self.data, self.enum_cls):
             raise ValidationError(str(_l("Not a valid choice.")))
-
-    def iter_choices(self) -> Any:
-        current = self.data.value if isinstance(self.data, self.enum_cls) else self.data
-        for value, label in self.choices:
-            yield (value, label, value == (current or ""), {})
 
 
 class LenientDecimalField(DecimalField):
@@ -224,7 +220,8 @@ def form_field(attr: Attribute, related_url: str, *, search: bool = False) -> Fi
         return EnumSelectField(label, [presence], enum_cls=ctype.enum_class, description=description)
     if isinstance(ctype, sa.Boolean):
         if search:
-            return SelectField(label, choices=[("", "—"), ("1", _l("Yes")), ("0", _l("No"))])
+            return SelectField(label, choices=[SelectChoice("", "—"), SelectChoice("1", _l("Yes")),
+                                               SelectChoice("0", _l("No"))])
         return BooleanField(label, description=description)
     if isinstance(ctype, sa.DateTime) and search:
         return DateField(label, [v.Optional()])

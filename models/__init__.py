@@ -34,6 +34,6 @@ SCREEN_MODELS = [
     Case, Assignment, Supervision, CaseEvent,
     Satisfaction, Evaluation, Criticism,
     Department, Coordinator, ServiceItem, DutyRota, GuideCard,
-    HolidayOverride, DictionaryEntry,
+    HolidayOverride, DictionaryEntry, Notification,
 ]
 """Models with a generated screen, in menu order within each menu group."""

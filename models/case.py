@@ -114,7 +114,7 @@ class Case(Stamped, Model):
     number: Mapped[str] = mapped_column(
         sa.String(20), unique=True,
         info=field(_l("Case number"), _l("Assigned on registration, e.g. BBC-2025-0003"),
-                   form=False, list=True, search=True),
+                   form=False, list=True, search=True, group=_l("The report")),
     )
     title: Mapped[str] = mapped_column(
         sa.String(200), info=field(_l("Title"), _l("One line a colleague understands at a glance"),
@@ -138,7 +138,7 @@ class Case(Stamped, Model):
                    list=True, search=True),
     )
     applicant_kind: Mapped[ApplicantKind] = mapped_column(
-        enum_type(ApplicantKind), info=field(_l("Applicant type"), search=True),
+        enum_type(ApplicantKind), info=field(_l("Applicant type"), search=True, group=_l("The applicant")),
     )
     applicant_name: Mapped[str] = mapped_column(
         sa.String(50), info=field(_l("Applicant"), _l("Name of the person, or of the enterprise's contact"),
@@ -163,7 +163,8 @@ class Case(Stamped, Model):
     )
     service_item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service_item.id"), index=True)
     service_item: Mapped[ServiceItem | None] = relationship(
-        info=field(_l("Service item"), search=True, choices_filter=lambda: ServiceItem.is_active.is_(True)),
+        info=field(_l("Service item"), search=True, choices_filter=lambda: ServiceItem.is_active.is_(True),
+                   group=_l("Handling")),
     )
     stuck_department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"), index=True)
     stuck_department: Mapped[Department | None] = relationship(
@@ -226,7 +227,8 @@ class Case(Stamped, Model):
         sa.DateTime, index=True, info=field(_l("Resolved at"), form=False),
     )
     archived_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, info=field(_l("Archived at"), form=False))
-    result: Mapped[str | None] = mapped_column(sa.Text, info=field(_l("Result"), form=False))
+    result: Mapped[str | None] = mapped_column(sa.Text, info=field(_l("Result"), form=False,
+                                                                  group=_l("Result and summary")))
     reply: Mapped[str | None] = mapped_column(
         sa.Text, info=field(_l("Reply to the applicant"), form=False),
     )

@@ -125,7 +125,7 @@ OPEN_STATUSES = frozenset({CaseStatus.RECEIVED, CaseStatus.ASSESSING, CaseStatus
 class Solved(LabeledEnum):
     """Whether the applicant's problem was solved."""
 
-    YES = "yes", _l("Solved")
+    YES = "yes", _l("Fully solved")
     PARTLY = "partly", _l("Partly solved")
     NO = "no", _l("Not solved")
 

@@ -39,6 +39,7 @@ class Notification(Model):
     """One message to one user; `dedupe_key` keeps scheduled reminders from repeating."""
 
     __tablename__ = "notification"
+    __owner__ = "user_id"
     __table_args__ = (sa.Index("ix_notification_user_unread", "user_id", "read_at"),)
     __screen__ = Screen(
         label=_l("Notifications"), item_label=_l("Notification"), route="/notifications",

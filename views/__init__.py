@@ -21,16 +21,17 @@ from models import SCREEN_MODELS
 
 def screen_mixins() -> dict[type, tuple[tuple[type, ...], tuple[type, ...]]]:
     """Model → (view mixins, API mixins) for screens with behaviour beyond CRUD."""
-    from models import Case
+    from models import Case, Notification
     from views.case_api import CaseApiMixin
     from views.cases import CaseWorkflowMixin
+    from views.notifications import NotificationMixin
 
-    return {Case: ((CaseWorkflowMixin,), (CaseApiMixin,))}
+    return {Case: ((CaseWorkflowMixin,), (CaseApiMixin,)), Notification: ((NotificationMixin,), ())}
 
 
 def ordered_screens() -> list[type]:
     """Screen models grouped by menu, then by their declared order."""
-    groups = list(MenuGroup)
+    groups = [*MenuGroup, None]
     return sorted(SCREEN_MODELS, key=lambda m: (groups.index(screen_of(m).menu), screen_of(m).menu_order))
 
 
@@ -48,12 +49,12 @@ def register_screens(appbuilder: AppBuilder, models: list[type]) -> None:
         screen = screen_of(model)
         view_mixins, api_mixins = mixins.get(model, ((), ()))
         view = build_view(model, view_mixins)
-        appbuilder.add_view(
-            view, view.__name__, label=screen.label, icon=screen.icon,
-            category=screen.menu.name if screen.menu else "",
-            category_label=screen.menu.label if screen.menu else "",
-            category_icon=screen.menu.icon if screen.menu else "",
-        )
+        if screen.menu is None:
+            appbuilder.add_view_no_menu(view)
+        else:
+            appbuilder.add_view(view, view.__name__, label=screen.label, icon=screen.icon,
+                                category=screen.menu.name, category_label=screen.menu.label,
+                                category_icon=screen.menu.icon)
         if screen.api:
             appbuilder.add_api(build_api(model, api_mixins))
 
@@ -75,6 +76,10 @@ def create_appbuilder(app: Flask) -> AppBuilder:
         appbuilder.add_view_no_menu(ProfileView)
         register_screens(appbuilder, ordered_screens())
         sync_if_ready(appbuilder)
+
+    from views.notifications import register_template_globals
+
+    register_template_globals(app)
 
     @app.context_processor
     def layout_context() -> dict:

@@ -132,6 +132,14 @@ class CaseWorkflowMixin:
         case = self.get_item_or_404(pk)
         errors: dict = {}
         back = _safe_next(request.values.get("next")) or url_for("CaseView.show", pk=case.id)
+        if request.method == "GET":
+            from workflow.service import state_problem
+            from workflow.steps import precondition_problem
+
+            problem = state_problem(case, t) or precondition_problem(case, t, actor)
+            if problem:
+                flash(problem, "warning")
+                return redirect(back)
         if request.method == "POST":
             try:
                 execute(case.id, t.action.value, request.form, actor, version=request.form.get("version"),

@@ -27,7 +27,11 @@ from workflow import steps
 from workflow.params import NOTE, parse
 from workflow.transitions import CASE_VIEW, Transition, transition
 
-STALE = "This case was changed by someone else; reload and try again."
+
+
+def stale_message() -> str:
+    """该事项已被他人更新，请刷新后重试."""
+    return gettext("This case was changed by someone else; reload and try again.")
 
 
 @dataclass
@@ -122,7 +126,7 @@ def execute(case_id: Any, action: str, raw: Mapping[str, Any], actor: Actor, *,
         case = _load(case_id, actor)
         if version not in (None, ""):
             if str(version) != str(case.version):
-                raise ConflictError(gettext(STALE))
+                raise ConflictError(stale_message())
         problem = state_problem(case, t)
         if problem:
             raise ConflictError(problem)
@@ -147,7 +151,7 @@ def execute(case_id: Any, action: str, raw: Mapping[str, Any], actor: Actor, *,
         return case
     except StaleDataError as exc:
         db.session.rollback()
-        raise ConflictError(gettext(STALE)) from exc
+        raise ConflictError(stale_message()) from exc
     except ConsoleError:
         db.session.rollback()
         raise

@@ -1,0 +1,53 @@
+"""消息提醒: reading one's own notifications; the navbar's unread badge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, flash, redirect, url_for
+from flask_appbuilder.baseviews import expose
+from flask_babel import gettext
+
+from access.hooks import request_user
+from extensions import db
+from models.notification import Notification
+from views.auth import login_required
+from workdays import clock
+
+
+def unread_count() -> int:
+    """Unread notifications of the logged-in user (0 when logged out)."""
+    user = request_user()
+    if user is None:
+        return 0
+    return int(db.session.execute(sa.select(sa.func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))).scalar_one())
+
+
+class NotificationMixin:
+    """Mixed into the generated NotificationView: opening a message marks it read."""
+
+    def _show(self, pk: Any) -> dict:
+        widgets = super()._show(pk)
+        item = widgets["item"]
+        if item.read_at is None:
+            item.read_at = clock.now()
+            db.session.commit()
+        return widgets
+
+    @expose("/read-all", methods=["POST"])
+    @login_required
+    def read_all(self) -> Any:
+        """Mark every notification of the user as read."""
+        user = request_user()
+        db.session.execute(sa.update(Notification).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=clock.now()))
+        db.session.commit()
+        flash(gettext("All notifications marked as read."), "success")
+        return redirect(url_for("NotificationView.list"))
+
+
+def register_template_globals(app: Flask) -> None:
+    """`unread_notifications()` for the navbar."""
+    app.jinja_env.globals["unread_notifications"] = unread_count
