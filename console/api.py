@@ -128,10 +128,10 @@ def _api_names(model: type, place: str) -> list[str]:
     result = ["id"] if place in ("list", "show") else []
     for attr in attributes(model):
         decl = attr.field
-        if not decl.api:
+        if decl.api is False:
             continue
-        wanted = {"list": decl.list or decl.show, "show": decl.show or decl.list,
-                  "add": decl.add, "edit": decl.edit}[place]
+        readable = decl.api is True or decl.list or decl.show
+        wanted = {"list": readable, "show": readable, "add": decl.add, "edit": decl.edit}[place]
         if not wanted:
             continue
         if attr.kind == "relation":
@@ -172,6 +172,18 @@ class ConsoleApi(DataScopeMixin, ModelRestApi):
 
     def response_500(self, message: Any = None) -> Any:
         return self.response(500, message=gettext("Internal error; it has been logged."))
+
+    def _get_field_info(self, field: Any, filter_rel_field: Any, page: Any = None, page_size: Any = None) -> dict:
+        # FAB calls gettext('') for a field without a description, which returns the
+        # catalog's header; only declared texts are translated here.
+        info = super()._get_field_info(field, filter_rel_field, page=page, page_size=page_size)
+        description = self.description_columns.get(field.name)
+        info["description"] = str(description) if description else ""
+        label = self.label_columns.get(field.name)
+        info["label"] = str(label) if label else field.name
+        if "validate" in info:
+            info["validate"] = [str(v) for v in (field.validate or []) if not callable(v) or hasattr(v, "error")]
+        return info
 
     # ---- personal data ------------------------------------------------------------------
 

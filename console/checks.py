@@ -22,6 +22,12 @@ def _has_attribute(model: type, name: str) -> bool:
     return name in class_mapper(model).attrs or callable(getattr(model, name, None))
 
 
+def msgid_of(text: object) -> str:
+    """The untranslated text of a lazy string (its msgid), or the text itself."""
+    args = getattr(text, "_args", None)
+    return str(args[0]) if args else str(text)
+
+
 def declaration_errors(model: type, extra_columns: Iterable[str] = ()) -> list[str]:
     """Every problem of `model`'s declarations, as readable sentences."""
     errors = []
@@ -49,8 +55,10 @@ def declaration_errors(model: type, extra_columns: Iterable[str] = ()) -> list[s
             errors.append(f"{model.__name__}.{attr.name}: mask must be phone, id_number or credit_code on a column")
         if attr.kind == "relation" and attr.fk_name is None:
             errors.append(f"{model.__name__}.{attr.name}: a declared relation needs exactly one foreign key")
-        if not str(decl.label).strip():
-            errors.append(f"{model.__name__}.{attr.name}: the label is empty")
+        for what, text in (("label", decl.label), ("description", decl.description)):
+            if text is not None and not msgid_of(text).strip():
+                # gettext('') returns the catalog header, which would leak into the API's _info.
+                errors.append(f"{model.__name__}.{attr.name}: the {what} is empty")
     if not any(a.field.list for a in attributes(model)):
         errors.append(f"{model.__name__}: no attribute is declared for the list")
     return errors

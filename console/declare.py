@@ -58,7 +58,8 @@ class Field:
     edit: bool = True
     search: bool = False
     export: bool | None = None
-    api: bool = True
+    api: bool | None = None
+    """None: the API reads what the show page shows; True: always in the API; False: never."""
     sortable: bool = True
     validators: Sequence[Callable[..., Any]] = ()
     choices_filter: Callable[[], Any] | None = None

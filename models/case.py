@@ -258,7 +258,7 @@ class Case(Stamped, Model):
         default=0, info=field(_l("Times reopened"), _l("Sent back after an unsatisfied verdict"), form=False),
     )
     version: Mapped[int] = mapped_column(
-        default=1, nullable=False, info=field(_l("Version"), form=False, show=False),
+        default=1, nullable=False, info=field(_l("Version"), form=False, show=False, api=True),
     )
 
     __mapper_args__ = {"version_id_col": version}
