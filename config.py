@@ -133,6 +133,14 @@ class Config:
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD")
     """Password of every demo account; random and printed once when unset."""
 
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    """SMTP host for `flask remind`'s digest; no e-mail is sent when unset."""
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "banchengshi@localhost")
+
 
 class TestConfig(Config):
     """Settings for the test suite: a throw-away database, fast hashing."""

@@ -15,6 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask import g, has_request_context
 
+from console.cache import request_cache
+
 DATA_SCOPE_VIEW = "DataScope"
 ALL_DEPARTMENTS = "can_all_departments"
 
@@ -40,8 +42,9 @@ def user_department() -> int | None | bool:
     """True when the current user sees all departments, else their department id (or None)."""
     if not has_request_context():
         return True
-    if "scope_department" in g:
-        return g.scope_department
+    cache = request_cache()
+    if "scope_department" in cache:
+        return cache["scope_department"]
     from flask import current_app
 
     sm = current_app.appbuilder.sm
@@ -56,7 +59,7 @@ def user_department() -> int | None | bool:
         result = True
     else:
         result = getattr(user, "department_id", None)
-    g.scope_department = result
+    cache["scope_department"] = result
     return result
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import g
+from console.cache import request_cache
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import (
@@ -84,11 +84,35 @@ class ConsoleSecurityManager(SecurityManager):
             system.childs.extend(c for c in security.childs if c.name != "-")
             menu.menu.remove(security)
 
+    def create_jwt_manager(self, app: Any) -> Any:
+        """FAB's JWT manager, answering every token problem with 401 and a Chinese message."""
+        from flask import jsonify
+        from flask_babel import gettext
+
+        manager = super().create_jwt_manager(app)
+
+        def unauthorized(reason: str = "") -> Any:
+            return jsonify(message=gettext("Please log in first.")), 401
+
+        def invalid(reason: str = "") -> Any:
+            return jsonify(message=gettext("The access token is invalid; log in again.")), 401
+
+        def expired(header: Any, payload: Any) -> Any:
+            return jsonify(message=gettext("The access token has expired; log in again.")), 401
+
+        manager.unauthorized_loader(unauthorized)
+        manager.invalid_token_loader(invalid)
+        manager.expired_token_loader(expired)
+        manager.revoked_token_loader(expired)
+        manager.needs_fresh_token_loader(expired)
+        manager.user_lookup_error_loader(expired)
+        return manager
+
     # ---- permission checks: one query per request -----------------------------------
 
     def user_permissions(self, user: Any) -> frozenset[tuple[str, str]]:
         """Every (permission, view) pair the user's roles grant, loaded once per request."""
-        cache = g.setdefault("_user_permissions", {})
+        cache = request_cache().setdefault("user_permissions", {})
         if user.id in cache:
             return cache[user.id]
         role_ids = [role.id for role in self.get_user_roles(user)]

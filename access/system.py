@@ -7,10 +7,10 @@ import secrets
 from collections.abc import Iterator
 
 import sqlalchemy as sa
-from flask import g
 from werkzeug.security import generate_password_hash
 
 from extensions import db
+from models.base import acting_as
 from models.user import StaffUser
 
 SYSTEM_USERNAME = "system"
@@ -33,12 +33,5 @@ def system_user() -> StaffUser:
 def as_system() -> Iterator[StaffUser]:
     """Attribute every change inside the block to the system account."""
     user = system_user()
-    previous = g.get("actor_id")
-    g.actor_id = user.id
-    try:
+    with acting_as(user.id):
         yield user
-    finally:
-        if previous is None:
-            g.pop("actor_id", None)
-        else:
-            g.actor_id = previous

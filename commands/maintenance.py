@@ -28,3 +28,14 @@ def fill_holidays(year: int) -> None:
     with as_system():
         added = fill_year(year)
     click.echo(f"{year} 年：新增 {added} 条节假日调整。")
+
+
+@click.command("remind")
+@with_appcontext
+def remind() -> None:
+    """Write due-soon and overdue notifications (idempotent; run daily by cron), e-mail a digest."""
+    from workflow.reminders import run_reminders
+
+    with as_system():
+        report = run_reminders()
+    click.echo(f"即将超期提醒 {report.due_soon} 条，超期提醒 {report.overdue} 条，邮件 {report.emails} 封。")

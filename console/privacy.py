@@ -34,11 +34,15 @@ def may_see_personal_info() -> bool:
     """Whether the current user holds 查看个人信息."""
     if not has_request_context():
         return True
-    from flask import current_app, g
+    from flask import current_app
 
-    if "may_see_personal_info" not in g:
-        g.may_see_personal_info = current_app.appbuilder.sm.has_access(VIEW_PERSONAL_INFO, PERSONAL_INFO_VIEW)
-    return g.may_see_personal_info
+    from console.cache import request_cache
+
+    cache = request_cache()
+    if "may_see_personal_info" not in cache:
+        cache["may_see_personal_info"] = current_app.appbuilder.sm.has_access(VIEW_PERSONAL_INFO,
+                                                                             PERSONAL_INFO_VIEW)
+    return cache["may_see_personal_info"]
 
 
 def masking_formatter(kind: str) -> Callable[[Any], Any]:

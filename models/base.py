@@ -6,8 +6,10 @@ All models derive from FAB's declarative `Model` so that foreign keys to
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
+from collections.abc import Iterator
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -31,7 +33,7 @@ NAMING_CONVENTION = {
 # stable, so Alembic migrations are reproducible on SQLite and PostgreSQL.
 Model.metadata.naming_convention = NAMING_CONVENTION
 
-__all__ = ["Model", "LabeledEnum", "enum_type", "Stamped", "current_actor_id", "E"]
+__all__ = ["Model", "LabeledEnum", "enum_type", "Stamped", "current_actor_id", "acting_as", "E"]
 
 E = TypeVar("E", bound="LabeledEnum")
 
@@ -107,6 +109,20 @@ def current_actor_id() -> int | None:
 
     user = request_user()
     return user.id if user is not None else None
+
+
+@contextlib.contextmanager
+def acting_as(user_id: int) -> Iterator[None]:
+    """Stamp every change inside the block with `user_id` (services pass their actor)."""
+    previous = g.get("actor_id")
+    g.actor_id = user_id
+    try:
+        yield
+    finally:
+        if previous is None:
+            g.pop("actor_id", None)
+        else:
+            g.actor_id = previous
 
 
 def _required_actor_id() -> int:

@@ -74,6 +74,19 @@ class TestDatabase:
             self._admin.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own application context.
+
+    A test that also holds an app context (to call services directly) would
+    otherwise share `g` — and Flask-Login's cached user — across requests of
+    different users, which a real server never does.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 def make_config(url: str, **extra: Any) -> type:
     """A TestConfig subclass pointing at `url`."""
     return type("RunConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, **extra})
@@ -96,6 +109,7 @@ def app(database: TestDatabase) -> Iterator[Flask]:
     from seed.demo import seed_all
 
     application = create_app(make_config(database.url, CONSOLE_SYNC_AT_START=False))
+    application.test_client_class = IsolatedClient
     with application.app_context():
         upgrade()
         with as_system():

@@ -18,7 +18,7 @@ from console.declare import MenuGroup, Screen, field
 from extensions import db
 from models.base import enum_type
 from models.enums import Grade
-from tests.conftest import api_token, login, make_config
+from tests.conftest import IsolatedClient, api_token, login, make_config
 
 
 class Base(DeclarativeBase):
@@ -45,6 +45,7 @@ def gadget_app(app, database):
     from views import register_screens
 
     second = create_app(make_config(database.url, CONSOLE_SYNC_AT_START=False))
+    second.test_client_class = IsolatedClient
     with second.app_context():
         Base.metadata.create_all(db.engine)
         register_screens(second.appbuilder, [Gadget])

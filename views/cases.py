@@ -104,11 +104,12 @@ class CaseWorkflowMixin:
                 for t in TRANSITIONS.values() if t.bulk and actor.can(t.permission)]
 
     def _actor(self) -> Actor:
-        from flask import g
+        from console.cache import request_cache
 
-        if "case_actor" not in g:
-            g.case_actor = Actor.current()
-        return g.case_actor
+        cache = request_cache()
+        if "case_actor" not in cache:
+            cache["case_actor"] = Actor.current()
+        return cache["case_actor"]
 
     # ---- the case page ---------------------------------------------------------------
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
+from flask_login import current_user
+from markupsafe import escape
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -41,13 +43,17 @@ def error_response(code: int, detail: str | None = None) -> Any:
 
     db.session.rollback()
     title, message = _messages().get(code, (gettext("Error"), gettext("The request failed.")))
+    message = detail or message
     if wants_json():
-        return jsonify(message=detail or message), code
+        return jsonify(message=message), code
+    if "user" not in g:
+        # Errors raised before FAB's own hook ran (CSRF) still render the navbar.
+        g.user = current_user
     try:
-        return render_template("console/error.html", code=code, title=title, message=detail or message), code
+        return render_template("console/error.html", code=code, title=title, message=message), code
     except Exception:  # the layout itself failed (e.g. the database is down)
         log.exception("error page could not be rendered")
-        return f"<h1>{code} {title}</h1><p>{message}</p>", code
+        return f"<h1>{code} {escape(title)}</h1><p>{escape(message)}</p>", code
 
 
 def register_error_handlers(app: Flask) -> None:

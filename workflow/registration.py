@@ -13,6 +13,7 @@ from console.errors import ConflictError, ConsoleError
 from extensions import db
 from models import Case, CaseEvent, DutyRota
 from models.counter import next_number
+from models.base import acting_as
 from models.enums import ApplicantKind, CaseAction, CaseStatus
 from workdays import clock
 from workflow import deadlines
@@ -49,6 +50,11 @@ def _check(case: Case) -> None:
 
 def register_case(case: Case, actor: Actor, *, commit: bool = True) -> Case:
     """Give a new case its number, coordinator and 研判 deadline, and log 受理."""
+    with acting_as(actor.user.id):
+        return _register(case, actor, commit)
+
+
+def _register(case: Case, actor: Actor, commit: bool) -> Case:
     if case.received_at is None:
         case.received_at = clock.now()
     _check(case)
@@ -79,6 +85,7 @@ def record_update(case: Case, actor: Actor, changed: dict[str, Any]) -> None:
     check_editable(case)
     _check(case)
     if changed:
+        case.updated_by_id = actor.user.id
         db.session.add(CaseEvent(case=case, actor_id=actor.user.id, action=CaseAction.UPDATE,
                                  from_status=case.status, to_status=case.status, at=clock.now(),
                                  data={"channel": actor.channel, "fields": sorted(changed)}))

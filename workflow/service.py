@@ -21,6 +21,7 @@ from access.scope import scope_condition
 from console.errors import ConflictError, ConsoleError, ForbiddenError, NotFoundError
 from extensions import db
 from models import Case, CaseEvent, StaffUser
+from models.base import acting_as
 from models.enums import CaseStatus
 from workdays import clock
 from workflow import steps
@@ -120,6 +121,12 @@ def execute(case_id: Any, action: str, raw: Mapping[str, Any], actor: Actor, *,
     t = transition(action)
     if t is None:
         raise NotFoundError(gettext("No such action."))
+    with acting_as(actor.user.id):
+        return _execute(t, case_id, raw, actor, version, multi, commit)
+
+
+def _execute(t: Transition, case_id: Any, raw: Mapping[str, Any], actor: Actor, version: Any,
+             multi: Callable[[str], list] | None, commit: bool) -> Case:
     try:
         if not actor.can(t.permission):
             raise ForbiddenError(gettext("You do not have permission to do this."))
@@ -139,6 +146,9 @@ def execute(case_id: Any, action: str, raw: Mapping[str, Any], actor: Actor, *,
         effect = steps.apply(t, case, values, actor, note)
         target = effect.target or t.target or before
         case.status = target
+        # Every action changes the case row, so its version moves and a concurrent
+        # action on the same case fails cleanly (optimistic lock) instead of interleaving.
+        case.updated_at = clock.now()
         db.session.add(CaseEvent(
             case=case, actor_id=actor.user.id, action=t.action, from_status=before, to_status=target,
             note=note, department_id=effect.department_id, deadline=effect.deadline,
