@@ -63,8 +63,8 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         **SEE_ALL, **PERSONAL, **MINE,
     },
     HANDLER: {
-        "CaseView": READ + actions(A.SIGN, A.REPLY, A.REQUEST_EXTENSION),
-        "AssignmentView": READ, "SupervisionView": READ, "CaseEventView": READ,
+        "CaseView": READ + EXPORT + actions(A.SIGN, A.REPLY, A.REQUEST_EXTENSION),
+        "AssignmentView": READ + EXPORT, "SupervisionView": READ, "CaseEventView": READ,
         "DepartmentView": READ, "ServiceItemView": READ, "GuideCardView": READ, **MINE,
     },
     LEADER: {

@@ -65,6 +65,8 @@ def _exists_validator(model: type, choices_filter: Any) -> Any:
 
         if value is None:
             return
+        if valid_pk(value) is None:
+            raise ValidationError(gettext("The chosen record does not exist."))
         query = sa.select(model.id).where(model.id == value, scope_condition(model))
         if db.session.execute(query).first() is None:
             raise ValidationError(gettext("The chosen record does not exist."))

@@ -14,7 +14,7 @@ from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access, permission_name
-from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
+from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
@@ -82,9 +82,8 @@ class ConsoleModelView(DataScopeMixin, ModelView):
 
     def _list(self, **kwargs: Any) -> dict:
         order_column, order_direction = get_order_args().get(self.__class__.__name__, ("", ""))
-        page = get_page_args().get(self.__class__.__name__)
-        page_size = get_page_size_args().get(self.__class__.__name__)
-        page_size = min(page_size or self.page_size, 100)
+        page = max(self._int_arg("page") or 0, 0)
+        page_size = min(max(self._int_arg("psize") or self.page_size, 1), 100)
         if order_column and order_column not in self.order_columns:
             order_column, order_direction = "", ""
         if not order_column and self.base_order:
@@ -112,6 +111,14 @@ class ConsoleModelView(DataScopeMixin, ModelView):
         return self._get_search_widget(form=self.search_form.refresh(), widgets=widgets)
 
     # ---- show / add / edit / delete ----------------------------------------------
+
+    def _int_arg(self, prefix: str) -> int | None:
+        """`page_<View>` / `psize_<View>` as an int; garbage reads as absent (FAB's int() would 500)."""
+        raw = request.args.get(f"{prefix}_{self.__class__.__name__}")
+        try:
+            return int(raw) if raw is not None else None
+        except ValueError:
+            return None
 
     def _show(self, pk: Any) -> dict:
         item = self.get_item_or_404(pk)

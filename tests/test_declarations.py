@@ -54,6 +54,7 @@ def gadget_app(app, database):
     with second.app_context():
         db.session.remove()
         Base.metadata.drop_all(db.engine)
+        db.engine.dispose()
 
 
 def test_a_new_model_gets_crud_pages(gadget_app):

@@ -146,7 +146,8 @@ def test_filters_with_wildcards_and_garbage_never_fail(as_user):
     client = as_user("coordinator")
     for query in ["_flt_0_title=%25", "_flt_0_title=_", "_flt_0_received_at=notadate",
                   "_flt_0_status=nonsense", "_flt_0_lead_department=abc", "_flt_0_lead_department=99999999999999",
-                  "_flt_0_title=%00", "_oc_CaseView=nonexistent&_od_CaseView=asc", "page_CaseView=-5",
+                  "_flt_0_title=%00", "_oc_CaseView=nonexistent&_od_CaseView=asc", "page_CaseView=-5", "page_CaseView=abc",
+                  "psize_CaseView=x", "_od_CaseView=sideways&_oc_CaseView=title",
                   "psize_CaseView=100000", "quick=nonexistent"]:
         response = client.get(f"/cases/list/?{query}")
         assert response.status_code == 200, query

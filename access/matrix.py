@@ -1,0 +1,61 @@
+"""The permission matrix of the README, rendered from the role declarations.
+
+tests/test_permissions.py checks that README.md contains exactly this table,
+so the documentation and access/roles.py cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from access.roles import ADMIN, ROLES
+from models.enums import CaseAction
+
+SCREENS = [
+    ("CaseView", "反映事项"), ("AssignmentView", "交办单"), ("SupervisionView", "督办单"),
+    ("CaseEventView", "办理记录"), ("SatisfactionView", "办结评价"), ("EvaluationView", "量化评价"),
+    ("CriticismView", "通报批评"), ("DepartmentView", "部门/单位"), ("CoordinatorView", "协调专员"),
+    ("ServiceItemView", "事项库"), ("DutyRotaView", "坐窗排班"), ("GuideCardView", "办事指南卡片"),
+    ("HolidayOverrideView", "节假日调整"), ("DictionaryEntryView", "数据字典"), ("NotificationView", "消息提醒"),
+    ("AuditLogView", "操作日志"), ("LoginLogView", "登录日志"),
+]
+ACTIONS_ON = "CaseView"
+BASIC = [("can_list", "查"), ("can_show", "看"), ("can_add", "增"), ("can_edit", "改"), ("can_delete", "删"),
+         ("can_export", "导")]
+ROLE_ORDER = ["窗口人员", "协调专员", "承办人员", "领导"]
+
+
+def _cell(perms: set[str], wanted: list[tuple[str, str]]) -> str:
+    return "".join(mark for perm, mark in wanted if perm in perms) or "—"
+
+
+def render() -> str:
+    """Markdown: screens × roles (查=列表 看=详情 增 改 删 导=导出), then workflow actions × roles.
+
+    The admin role holds every permission a screen has (read-only screens have no 增改删).
+    """
+    lines = ["| 页面 / 接口 | " + " | ".join([ADMIN, *ROLE_ORDER]) + " |",
+             "|---|" + "---|" * (len(ROLE_ORDER) + 1)]
+    for view, label in SCREENS:
+        row = ["全部"]
+        for role in ROLE_ORDER:
+            row.append(_cell(set(ROLES[role].get(view, ())), BASIC))
+        lines.append(f"| {label}（{view}） | " + " | ".join(row) + " |")
+    lines += ["", "| 办理操作（CaseView） | " + " | ".join([ADMIN, *ROLE_ORDER]) + " |",
+              "|---|" + "---|" * (len(ROLE_ORDER) + 1)]
+    for action in CaseAction:
+        if action in (CaseAction.RECEIVE, CaseAction.UPDATE):
+            continue
+        perm = f"can_{action.value}"
+        row = ["✓"] + ["✓" if perm in ROLES[role].get(ACTIONS_ON, ()) else "—" for role in ROLE_ORDER]
+        lines.append(f"| {action.value} | " + " | ".join(row) + " |")
+    extras = [("数据范围：全部部门", "DataScope", "can_all_departments"),
+              ("查看个人信息（不打码）", "PersonalInfo", "can_view")]
+    lines += ["", "| 其他权限 | " + " | ".join([ADMIN, *ROLE_ORDER]) + " |",
+              "|---|" + "---|" * (len(ROLE_ORDER) + 1)]
+    for label, view, perm in extras:
+        row = ["✓"] + ["✓" if perm in ROLES[role].get(view, ()) else "—" for role in ROLE_ORDER]
+        lines.append(f"| {label} | " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(render())
