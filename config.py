@@ -124,6 +124,16 @@ class Config:
     """Default deadlines in working days: 研判 within 1, 当场办 the same day,
     协调办/监督办/帮代办 5, district-level (complex) 10."""
 
+    EVALUATION_SCORING = {
+        "base": 100, "per_overdue": -5, "per_unsatisfied": -3, "per_supervision": -2, "per_criticism": -5,
+        "per_very_satisfied": 1, "bonus_cap": 5,
+    }
+    """量化评价: base score, deductions per overdue assignment, 不满意, 督办 and 通报批评 received,
+    a bonus per 非常满意 up to the cap."""
+
+    EVALUATION_GRADES = [(95, "excellent"), (85, "good"), (70, "pass")]
+    """Lowest score of each grade, best first; below the last: 不合格."""
+
     CRITICISM_NUMBER_PREFIX = "清城政数"
     """文号 of 通报批评 read 清城政数〔2025〕3号."""
 

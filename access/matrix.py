@@ -57,5 +57,21 @@ def render() -> str:
     return "\n".join(lines)
 
 
+def update_readme(path: str = "README.md") -> None:
+    """Replace the matrix between the README's markers with a fresh rendering."""
+    start, end = "<!-- permission-matrix:start -->", "<!-- permission-matrix:end -->"
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    head, rest = text.split(start, 1)
+    _old, tail = rest.split(end, 1)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(f"{head}{start}\n{render()}\n{end}{tail}")
+
+
 if __name__ == "__main__":
-    print(render())
+    import sys
+
+    if "--update-readme" in sys.argv:
+        update_readme()
+    else:
+        print(render())

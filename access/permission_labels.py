@@ -26,6 +26,8 @@ PERMISSIONS = {
     "can_this_form_post": _l("Submit the form"), "can_copyrole": _l("Copy role"),
     "can_resetpasswords": _l("Reset others' passwords"), "can_resetmypassword": _l("Reset own password"),
     "can_userinfoedit": _l("Edit own account"), "can_generate": _l("Generate"),
+    "can_rectify": _l("Report rectification"), "can_feedback": _l("Answer the supervision"),
+    "can_save_filter": _l("Save filters"),
     # FAB names its action permissions without the can_ prefix.
     "copyrole": _l("Copy role"), "resetpasswords": _l("Reset others' passwords"),
     "resetmypassword": _l("Reset own password"), "userinfoedit": _l("Edit own account"),

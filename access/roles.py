@@ -64,14 +64,16 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     HANDLER: {
         "CaseView": READ + EXPORT + actions(A.SIGN, A.REPLY, A.REQUEST_EXTENSION),
-        "AssignmentView": READ + EXPORT, "SupervisionView": READ, "CaseEventView": READ,
+        "AssignmentView": READ + EXPORT, "SupervisionView": READ + ("can_feedback",), "CaseEventView": READ,
+        "CriticismView": READ + ("can_rectify",),
         "DepartmentView": READ, "ServiceItemView": READ, "GuideCardView": READ, **MINE,
     },
     LEADER: {
         "CaseView": READ + EXPORT + actions(A.SUPERVISE, A.CRITICIZE),
         "AssignmentView": READ + EXPORT, "SupervisionView": READ + EXPORT,
         "CaseEventView": READ + EXPORT, "SatisfactionView": READ + EXPORT,
-        "EvaluationView": READ + EXPORT + ("can_edit",), "CriticismView": READ + EXPORT + ("can_edit",),
+        "EvaluationView": READ + EXPORT + ("can_edit", "can_generate"),
+        "CriticismView": READ + EXPORT + ("can_edit",), "SavedFilterView": READ + ("can_edit", "can_delete"),
         **REFERENCE_READ, **SEE_ALL, **MINE,
     },
 }

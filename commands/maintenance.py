@@ -39,3 +39,19 @@ def remind() -> None:
     with as_system():
         report = run_reminders()
     click.echo(f"即将超期提醒 {report.due_soon} 条，超期提醒 {report.overdue} 条，邮件 {report.emails} 封。")
+
+
+@click.command("evaluate")
+@click.option("--period", required=True, help="2025、2025Q2 或 2025-06")
+@with_appcontext
+def evaluate_command(period: str) -> None:
+    """Compute 量化评价 for a period (idempotent; keeps manual adjustments)."""
+    from console.errors import ConsoleError
+    from evaluation.compute import evaluate
+
+    try:
+        with as_system():
+            results = evaluate(period)
+    except ConsoleError as exc:
+        raise click.BadParameter(str(exc), param_hint="--period") from exc
+    click.echo(f"{period}：已计算 {len(results)} 个单位的量化评价。")

@@ -119,4 +119,6 @@ def build_view(model: type, mixins: Sequence[type] = (), **overrides: Any) -> ty
         exclude_route_methods={"download", *disabled},
     )
     attrs.update(overrides)
-    return type(f"{model.__name__}View", (*mixins, ConsoleModelView), attrs)
+    from views.saved_filters import SaveFilterMixin
+
+    return type(f"{model.__name__}View", (*mixins, SaveFilterMixin, ConsoleModelView), attrs)

@@ -124,6 +124,7 @@ class ConsoleModelView(DataScopeMixin, ModelView):
         item = self.get_item_or_404(pk)
         widgets = self._get_show_widget(pk, item)
         widgets["item"] = item
+        widgets["view"] = self
         self.update_redirect()
         return widgets
 

@@ -22,18 +22,19 @@ from models.evaluation import Evaluation
 from models.criticism import Criticism
 from models.counter import YearCounter
 from models.notification import Notification, NotificationKind
+from models.saved_filter import SavedFilter
 
 __all__ = [
     "Model", "StaffUser", "Department", "Coordinator", "ServiceItem", "DictionaryEntry",
     "HolidayOverride", "DutyRota", "GuideCard", "Case", "CaseEvent", "Assignment",
     "Supervision", "Satisfaction", "Evaluation", "Criticism", "YearCounter", "Notification",
-    "NotificationKind",
+    "NotificationKind", "SavedFilter",
 ]
 
 SCREEN_MODELS = [
     Case, Assignment, Supervision, CaseEvent,
     Satisfaction, Evaluation, Criticism,
     Department, Coordinator, ServiceItem, DutyRota, GuideCard,
-    HolidayOverride, DictionaryEntry, Notification,
+    HolidayOverride, DictionaryEntry, Notification, SavedFilter,
 ]
 """Models with a generated screen, in menu order within each menu group."""

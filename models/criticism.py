@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from console.declare import MenuGroup, Screen, field
+from console.declare import MenuGroup, QuickFilter, Screen, display, field
 from models.base import Model, Stamped, enum_type
 from models.department import Department
 from models.enums import CriticismReason, Severity
@@ -27,6 +27,18 @@ criticism_case = sa.Table(
 )
 
 
+def _pending() -> sa.ColumnElement[bool]:
+    from workdays import clock
+
+    return sa.and_(Criticism.rectified_at.is_(None), Criticism.rectify_deadline >= clock.today())
+
+
+def _late() -> sa.ColumnElement[bool]:
+    from workdays import clock
+
+    return sa.and_(Criticism.rectified_at.is_(None), Criticism.rectify_deadline < clock.today())
+
+
 class Criticism(Stamped, Model):
     """A 通报批评 with its 文号, the cases behind it and the department's rectification."""
 
@@ -35,7 +47,14 @@ class Criticism(Stamped, Model):
     __screen__ = Screen(
         label=_l("Criticisms"), item_label=_l("Criticism"), route="/criticisms",
         menu=MenuGroup.EVALUATION, icon="fa-exclamation-triangle", api="criticisms",
-        order=("issued_at", "desc"), can_add=False, menu_order=30,
+        order=("issued_at", "desc"), can_add=False, can_delete=False, menu_order=30,
+        quick_filters=(
+            QuickFilter("pending", _l("Awaiting rectification"), _pending),
+            QuickFilter("rectified", _l("Rectified"), lambda: Criticism.rectified_at.is_not(None)),
+            QuickFilter("late", _l("Rectification overdue"), _late),
+            QuickFilter("referred", _l("Referred to discipline inspection"), lambda: Criticism.referred.is_(True)),
+            QuickFilter("serious", _l("Serious"), lambda: Criticism.severity == Severity.SERIOUS),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,6 +94,17 @@ class Criticism(Stamped, Model):
         sa.Text, info=field(_l("Rectification feedback"), textarea=True),
     )
     rectified_at: Mapped[dt.date | None] = mapped_column(sa.Date, info=field(_l("Rectified on"), search=True))
+
+    @display(_l("Rectification status"), list=True)
+    def rectification_status(self) -> str:
+        """待整改 / 已整改 / 逾期未整改."""
+        from workdays import clock
+
+        if self.rectified_at is not None:
+            return str(_l("Rectified"))
+        if self.rectify_deadline < clock.today():
+            return str(_l("Rectification overdue"))
+        return str(_l("Awaiting rectification"))
 
     def __str__(self) -> str:
         return self.number

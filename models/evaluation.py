@@ -9,10 +9,38 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from console.declare import MenuGroup, Screen, field
+from console.declare import MenuGroup, QuickFilter, Screen, field
 from models.base import Model, Stamped, enum_type
 from models.department import Department
-from models.enums import Grade, PeriodKind
+from models.enums import DepartmentKind, Grade, PeriodKind
+
+
+def _award_candidates() -> sa.ColumnElement[bool]:
+    """评先评优候选: top grade and no 通报批评 of the department within the period."""
+    from models.criticism import Criticism
+
+    criticized = sa.exists().where(
+        Criticism.department_id == Evaluation.department_id,
+        sa.func.date(Criticism.issued_at) >= Evaluation.period_start,
+        sa.func.date(Criticism.issued_at) <= Evaluation.period_end,
+    )
+    return sa.and_(Evaluation.grade == Grade.EXCELLENT, ~criticized)
+
+
+def _criticism_candidates() -> sa.ColumnElement[bool]:
+    """通报批评候选: 不合格, or an assignment of the period past its deadline without 反馈."""
+    from models.assignment import Assignment
+    from models.enums import AssignmentStatus
+    from workdays import clock
+
+    unanswered = sa.exists().where(
+        Assignment.department_id == Evaluation.department_id,
+        Assignment.status.in_([AssignmentStatus.PENDING, AssignmentStatus.SIGNED]),
+        sa.func.date(Assignment.assigned_at) >= Evaluation.period_start,
+        sa.func.date(Assignment.assigned_at) <= Evaluation.period_end,
+        Assignment.deadline < clock.today(),
+    )
+    return sa.or_(Evaluation.grade == Grade.FAIL, unanswered)
 
 
 def _rate(label: object) -> dict:
@@ -32,6 +60,12 @@ class Evaluation(Stamped, Model):
         label=_l("Evaluations"), item_label=_l("Evaluation"), route="/evaluations",
         menu=MenuGroup.EVALUATION, icon="fa-chart-bar", api="evaluations", order=("score", "desc"),
         can_add=False, can_delete=False, menu_order=20,
+        quick_filters=(
+            QuickFilter("award", _l("Award candidates"), _award_candidates),
+            QuickFilter("criticism", _l("Criticism candidates"), _criticism_candidates),
+            QuickFilter("years", _l("Years"), lambda: Evaluation.period_kind == PeriodKind.YEAR),
+            QuickFilter("quarters", _l("Quarters"), lambda: Evaluation.period_kind == PeriodKind.QUARTER),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +81,11 @@ class Evaluation(Stamped, Model):
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("department.id"), index=True)
     department: Mapped[Department] = relationship(
         info=field(_l("Department"), form=False, list=True, search=True),
+    )
+    department_kind: Mapped[DepartmentKind] = mapped_column(
+        enum_type(DepartmentKind), index=True,
+        info=field(_l("Kind of department"), _l("Copied from the department when computed"), form=False,
+                   search=True),
     )
     assigned_count: Mapped[int] = mapped_column(default=0, info=_rate(_l("Assignments received")))
     signed_on_time: Mapped[int] = mapped_column(default=0, info=_rate(_l("Signed on time")))

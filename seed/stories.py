@@ -84,6 +84,8 @@ def yang_case() -> Story:
             Step(T(2025, 1, 24, 9, 30), "assign", {"lead_department_id": tax, "co_department_ids": [hrss],
                                                     "deadline_days": 60},
                  note="协助杨女士针对性修改申请材料，核对无误后签名确认"),
+            Step(T(2025, 2, 27, 15, 0), "reply", {"department_id": hrss, "content": (
+                "已参与税务局、企业三方约谈，出具劳动关系核查意见。")}, actor="handler_hrss"),
             Step(T(2025, 3, 5, 10, 0), "sign", {"department_id": tax}, actor="handler_tax",
                  note="清城区税务局正式受理该投诉，进入审批流程"),
             Step(T(2025, 3, 10, 15, 0), "request_extension", {"department_id": tax, "days": 30,
@@ -204,7 +206,10 @@ def _coordinated(at: dt.datetime, template: tuple, rng: random.Random, *, late: 
             "reason": "超过办结时限仍未反馈办理情况"}))
     if final == "open":
         return steps
-    reply_at = _workday_after(assigned, days + (3 if late else rng.choice([2, 3, 4])), rng)
+    reply_at = _workday_after(assigned, days + 3 if late else rng.choice([2, 3, 4]), rng)
+    for co_department in co:
+        steps.append(Step(reply_at - dt.timedelta(hours=1), "reply", {
+            "department_id": co_department, "content": "已配合提供相关材料和意见。"}))
     steps.append(Step(reply_at, "reply", {"department_id": lead, "content": "已协调解决，并告知群众办理结果。"},
                       actor=handler))
     t = _workday_after(reply_at, 0, rng) + dt.timedelta(hours=1)

@@ -117,6 +117,9 @@ def app(database: TestDatabase) -> Iterator[Flask]:
         db.session.remove()
         database.freeze_template()
     yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)

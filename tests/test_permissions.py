@@ -19,7 +19,7 @@ def test_readme_carries_the_matrix_rendered_from_the_declarations():
     text = README.read_text(encoding="utf-8")
     start = text.index("<!-- permission-matrix:start -->") + len("<!-- permission-matrix:start -->")
     end = text.index("<!-- permission-matrix:end -->")
-    assert text[start:end].strip() == render().strip(), "run `python -m access.matrix` and paste it into README"
+    assert text[start:end].strip() == render().strip(), "run `python -m access.matrix --update-readme`"
 
 
 @pytest.mark.parametrize("role", sorted(ROLES))

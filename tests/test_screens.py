@@ -87,5 +87,5 @@ def test_handler_dashboard_shows_own_assignments(as_user):
 
 
 def test_empty_list_says_no_records_in_chinese(as_user):
-    html = as_user("admin").get("/criticisms/list/").get_data(as_text=True)
+    html = as_user("admin").get("/saved-filters/list/").get_data(as_text=True)
     assert "没有记录" in html

@@ -21,12 +21,19 @@ from models import SCREEN_MODELS
 
 def screen_mixins() -> dict[type, tuple[tuple[type, ...], tuple[type, ...]]]:
     """Model → (view mixins, API mixins) for screens with behaviour beyond CRUD."""
-    from models import Case, Notification
+    from models import Case, Criticism, Evaluation, Notification, Supervision
     from views.case_api import CaseApiMixin
     from views.cases import CaseWorkflowMixin
+    from views.evaluations import CriticismMixin, EvaluationMixin, SupervisionMixin
     from views.notifications import NotificationMixin
 
-    return {Case: ((CaseWorkflowMixin,), (CaseApiMixin,)), Notification: ((NotificationMixin,), ())}
+    return {
+        Case: ((CaseWorkflowMixin,), (CaseApiMixin,)),
+        Notification: ((NotificationMixin,), ()),
+        Evaluation: ((EvaluationMixin,), ()),
+        Criticism: ((CriticismMixin,), ()),
+        Supervision: ((SupervisionMixin,), ()),
+    }
 
 
 def ordered_screens() -> list[type]:
@@ -77,9 +84,10 @@ def create_appbuilder(app: Flask) -> AppBuilder:
         register_screens(appbuilder, ordered_screens())
         sync_if_ready(appbuilder)
 
-    from views.notifications import register_template_globals
+    from views import notifications, saved_filters
 
-    register_template_globals(app)
+    notifications.register_template_globals(app)
+    saved_filters.register_template_globals(app)
 
     @app.context_processor
     def layout_context() -> dict:

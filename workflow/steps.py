@@ -268,9 +268,13 @@ def escalate(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
 
 @step(A.REASSIGN)
 def reassign(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
-    """Withdraw the assignments and return the case to 研判 for a new 交办."""
+    """Withdraw the unfinished assignments and return the case to 研判 for a new 交办.
+
+    Assignments already answered stay as they are: that work was done and counts.
+    """
     for assignment in active_assignments(case):
-        assignment.status = AssignmentStatus.WITHDRAWN
+        if assignment.status != AssignmentStatus.REPLIED:
+            assignment.status = AssignmentStatus.WITHDRAWN
     previous = case.lead_department_id
     case.lead_department = None
     _set_due(case, deadlines.assess_days())
