@@ -21,6 +21,9 @@ def create_app(config: Any = None) -> Flask:
     else:
         app.config.from_object(config)
     fill_instance_defaults(app.config, app.instance_path)
+    from access.passwords import fab_password_validator
+
+    app.config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", fab_password_validator)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR") or _migrations_dir()))

@@ -7,6 +7,7 @@ suite passes to `create_app`. Secrets come only from the environment; when
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -109,6 +110,34 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     """Session cookie hardening; `Secure` is set when served over HTTPS."""
+
+    AUTH_RATE_LIMITED = True
+    AUTH_RATE_LIMIT = "20 per minute"
+    RATELIMIT_ENABLED = True
+    """Rate limits on /login/ and /api/v1/security/login, per client address."""
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    """Where limits are counted; use redis://127.0.0.1:6379 when several workers serve."""
+
+    AUTH_MAX_FAILED_LOGINS = 5
+    AUTH_LOCKOUT_MINUTES = 15
+    """After 5 wrong passwords in a row the account is locked for 15 minutes."""
+
+    SESSION_IDLE_MINUTES = 30
+    SESSION_ABSOLUTE_HOURS = 12
+    """A session ends after 30 idle minutes, and in any case 12 hours after login."""
+
+    PERMANENT_SESSION_LIFETIME = dt.timedelta(hours=12)
+    """The cookie itself never outlives the absolute limit."""
+
+    JWT_ACCESS_TOKEN_EXPIRES = dt.timedelta(minutes=30)
+    """API tokens expire like idle sessions; password changes revoke them at once."""
+
+    FAB_PASSWORD_COMPLEXITY_ENABLED = True
+    """FAB's own password forms apply our policy (set in create_app: FAB_PASSWORD_COMPLEXITY_VALIDATOR)."""
+
+    AUDIT_RETENTION_DAYS = 180
+    """`flask audit-purge` keeps at least this many days of 操作日志 and 登录日志."""
 
     CASE_NUMBER_PREFIX = "BBC"
     """Case numbers read BBC-2025-0003."""

@@ -43,3 +43,23 @@ class PasswordPolicy:
         problems = password_problems(field.data or "", username)
         if problems:
             raise ValidationError(" ".join(problems))
+
+
+def fab_password_validator(password: str) -> None:
+    """FAB_PASSWORD_COMPLEXITY_VALIDATOR: the same policy for FAB's own password forms.
+
+    The user is the one whose password is being reset (`?pk=`), else the logged-in user.
+    """
+    from flask import current_app, g, has_request_context, request
+    from wtforms.validators import ValidationError
+
+    username = None
+    if has_request_context():
+        from console.interface import valid_pk
+
+        pk = valid_pk(request.args.get("pk"))
+        user = current_app.appbuilder.sm.get_user_by_id(pk) if pk else g.get("user")
+        username = getattr(user, "username", None)
+    problems = password_problems(password or "", username)
+    if problems:
+        raise ValidationError(" ".join(problems))

@@ -74,6 +74,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "CaseEventView": READ + EXPORT, "SatisfactionView": READ + EXPORT,
         "EvaluationView": READ + EXPORT + ("can_edit", "can_generate"),
         "CriticismView": READ + EXPORT + ("can_edit",), "SavedFilterView": READ + ("can_edit", "can_delete"),
+        "AuditLogView": READ + EXPORT, "LoginLogView": READ + EXPORT,
         **REFERENCE_READ, **SEE_ALL, **MINE,
     },
 }

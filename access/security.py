@@ -16,7 +16,11 @@ from flask_appbuilder.security.sqla.models import (
 )
 from flask_appbuilder.security.views import UserDBModelView, UserGroupModelView
 from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, PasswordField
+from wtforms.validators import InputRequired
 
+from access.login_view import ConsoleAuthDBView
+from access.passwords import PasswordPolicy
 from access.role_views import ConsoleRoleView
 from console.declare import MenuGroup
 from console.formatting import display
@@ -30,7 +34,9 @@ class StaffUserView(UserDBModelView):
 
     datamodel = SQLAInterface(StaffUser)
     exclude_route_methods = {"download"}
-    label_columns = {**UserDBModelView.label_columns, "department": _l("Department")}
+    label_columns = {**UserDBModelView.label_columns, "department": _l("Department"),
+                     "must_change_password": _l("Must change password at next login"),
+                     "locked_until": _l("Locked until")}
     description_columns = {
         **UserDBModelView.description_columns,
         "department": _l("Handlers see only the cases assigned to this department"),
@@ -38,21 +44,30 @@ class StaffUserView(UserDBModelView):
     list_columns = ["username", "last_name", "first_name", "department", "active", "roles"]
     search_columns = ["username", "first_name", "last_name", "email", "active", "roles"]
     add_columns = ["username", "last_name", "first_name", "email", "department", "active", "roles",
-                   "password", "conf_password"]
-    edit_columns = ["username", "last_name", "first_name", "email", "department", "active", "roles"]
+                   "must_change_password", "password", "conf_password"]
+    edit_columns = ["username", "last_name", "first_name", "email", "department", "active", "roles",
+                    "must_change_password"]
     show_fieldsets = [
         (_l("User info"), {"fields": ["username", "active", "roles", "department", "login_count"]}),
         (_l("Personal Info"), {"fields": ["last_name", "first_name", "email"], "expanded": True}),
-        (_l("Audit Info"), {"fields": ["last_login", "fail_login_count", "created_on", "changed_on"],
+        (_l("Audit Info"), {"fields": ["last_login", "fail_login_count", "locked_until", "must_change_password",
+                                       "created_on", "changed_on"],
                             "expanded": False}),
     ]
     formatters_columns = {name: display for name in (
         "active", "department", "last_login", "login_count", "fail_login_count", "created_on", "changed_on",
+        "locked_until", "must_change_password",
         "created_by", "changed_by", "email", "first_name", "last_name", "username")}
     _department = AjaxSelectField(_l("Department"), model=Department, url="/departments/related/parent",
                                   description=_l("Handlers see only the cases assigned to this department"))
-    add_form_extra_fields = {**UserDBModelView.add_form_extra_fields, "department": _department}
-    edit_form_extra_fields = {"department": _department}
+    _must_change = BooleanField(_l("Must change password at next login"), default=False)
+    add_form_extra_fields = {
+        **UserDBModelView.add_form_extra_fields, "department": _department, "must_change_password": _must_change,
+        "password": PasswordField(_l("Password"), [InputRequired(_l("This field is required.")), PasswordPolicy()],
+                                  description=_l("At least 10 characters, with three of: lower-case, upper-case, "
+                                                 "digits, symbols; not the user name.")),
+    }
+    edit_form_extra_fields = {"department": _department, "must_change_password": _must_change}
 
 
 class ConsoleGroupView(UserGroupModelView):
@@ -67,13 +82,18 @@ class ConsoleSecurityManager(SecurityManager):
 
     user_model = StaffUser
     userdbmodelview = StaffUserView
+    authdbview = ConsoleAuthDBView
     rolemodelview = ConsoleRoleView
     groupmodelview = ConsoleGroupView
     userstatschartview = None  # FAB's chart pulls Google's gstatic; no outside hosts here
 
     def register_views(self) -> None:
-        """FAB's security screens, filed under our 系统管理 menu."""
+        """FAB's security screens, filed under our 系统管理 menu; the API login rate-limited too."""
         super().register_views()
+        if self.is_auth_limited:
+            for view in self.appbuilder.baseviews:
+                if isinstance(view, self.security_api):
+                    self.limiter.limit(self.auth_rate_limit, methods=["POST"])(view.blueprint)
         menu = self.appbuilder.menu
         security = menu.find("Security")
         if security is not None:
@@ -100,6 +120,17 @@ class ConsoleSecurityManager(SecurityManager):
         def expired(header: Any, payload: Any) -> Any:
             return jsonify(message=gettext("The access token has expired; log in again.")), 401
 
+        def claims(identity: Any) -> dict:
+            user = self.get_user_by_id(int(identity))
+            return {"epoch": (user.session_epoch or 0) if user else 0}
+
+        def revoked(header: Any, payload: Any) -> bool:
+            # A token dies with the sessions: password change or deactivation revokes it.
+            user = self.get_user_by_id(int(payload.get("sub", 0) or 0))
+            return user is None or not user.is_active or payload.get("epoch", 0) != (user.session_epoch or 0)
+
+        manager.additional_claims_loader(claims)
+        manager.token_in_blocklist_loader(revoked)
         manager.unauthorized_loader(unauthorized)
         manager.invalid_token_loader(invalid)
         manager.expired_token_loader(expired)
@@ -107,6 +138,65 @@ class ConsoleSecurityManager(SecurityManager):
         manager.needs_fresh_token_loader(expired)
         manager.user_lookup_error_loader(expired)
         return manager
+
+    # ---- logins, passwords ------------------------------------------------------------
+
+    def auth_user_db(self, username: str, password: str) -> Any:
+        """FAB's check, refused while the account is locked, locking it after repeated failures."""
+        from access.login_log import is_locked, log_login, record_failure
+        from models.audit import LoginResult
+
+        known = self.find_user(username=username) if username else None
+        if is_locked(known):
+            log_login(username, known, LoginResult.LOCKED)
+            return None
+        user = super().auth_user_db(username, password)
+        if user is not None:
+            log_login(username, user, LoginResult.SUCCESS)
+            return user
+        if known is not None and not known.is_active:
+            log_login(username, known, LoginResult.INACTIVE)
+        elif known is not None and record_failure(known):
+            log_login(username, known, LoginResult.LOCKED)
+        else:
+            log_login(username or "", known, LoginResult.FAILURE)
+        return None
+
+    def add_user(self, username: str, first_name: str, last_name: str, email: str, role: Any = None,
+                 password: str = "", hashed_password: str = "", groups: Any = None, commit: bool = True) -> Any:
+        """FAB's, refusing a password that breaks the policy (forms, CLI `fab create-admin` …)."""
+        import logging
+
+        from access.passwords import password_problems
+
+        if password:
+            problems = password_problems(password, username)
+            if problems:
+                logging.getLogger(__name__).error("密码不符合要求：%s", " ".join(problems))
+                return False
+        user = super().add_user(username, first_name, last_name, email, role=role, password=password,
+                                hashed_password=hashed_password, groups=groups, commit=commit)
+        if user:
+            from workdays import clock
+
+            user.password_changed_at = clock.now()
+            if commit:
+                self.session.commit()
+        return user
+
+    def reset_password(self, userid: int, password: str) -> None:
+        """Set a new password (policy enforced); every other session of the user ends."""
+        from access.passwords import password_problems
+        from workdays import clock
+
+        user = self.get_user_by_id(userid)
+        problems = password_problems(password, user.username)
+        if problems:
+            raise ValueError(" ".join(problems))
+        user.password_changed_at = clock.now()
+        user.must_change_password = False
+        user.session_epoch = (user.session_epoch or 0) + 1
+        super().reset_password(userid, password)
 
     # ---- permission checks: one query per request -----------------------------------
 

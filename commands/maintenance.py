@@ -55,3 +55,19 @@ def evaluate_command(period: str) -> None:
     except ConsoleError as exc:
         raise click.BadParameter(str(exc), param_hint="--period") from exc
     click.echo(f"{period}：已计算 {len(results)} 个单位的量化评价。")
+
+
+@click.command("audit-purge")
+@click.option("--days", type=int, default=None, help="保留天数，默认取 AUDIT_RETENTION_DAYS（不少于 180）")
+@with_appcontext
+def audit_purge(days: int | None) -> None:
+    """Delete 操作日志 and 登录日志 rows older than the retention period (never less than 180 days)."""
+    from access.audit_purge import purge
+
+    minimum = 180
+    days = days if days is not None else current_app.config["AUDIT_RETENTION_DAYS"]
+    if days < minimum:
+        raise click.BadParameter(f"日志至少保留 {minimum} 天。", param_hint="--days")
+    with as_system():
+        audit, logins = purge(days)
+    click.echo(f"已清理 {days} 天前的操作日志 {audit} 条、登录日志 {logins} 条。")

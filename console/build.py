@@ -64,6 +64,16 @@ def _formatters(model: type) -> dict[str, Any]:
     return result
 
 
+def _show_formatters(model: type, formatters: dict[str, Any]) -> dict[str, Any]:
+    from console.privacy import show_formatter
+
+    result = dict(formatters)
+    for attr in attributes(model):
+        if attr.field.mask:
+            result[attr.name] = show_formatter(attr.field.mask, f"{model.__name__}View", attr.name)
+    return result
+
+
 def show_fieldsets(model: type) -> list[tuple[Any, dict]] | None:
     """Show-page sections from the fields' declared groups (None when no field declares one)."""
     show = [a for a in attributes(model) if a.field.show]
@@ -112,6 +122,7 @@ def build_view(model: type, mixins: Sequence[type] = (), **overrides: Any) -> ty
         base_order=screen.order,
         page_size=screen.page_size,
         formatters_columns=_formatters(model),
+        show_formatters_columns=_show_formatters(model, _formatters(model)),
         add_form=build_form(model, "add", related_url),
         edit_form=build_form(model, "edit", related_url),
         search_form=build_search_form(model, related_url),

@@ -120,6 +120,20 @@ class ConsoleModelView(DataScopeMixin, ModelView):
         except ValueError:
             return None
 
+    show_formatters_columns: dict = {}
+
+    def _get_show_widget(self, pk: Any, item: Any, widgets: Any = None, actions: Any = None,
+                         show_fieldsets: Any = None) -> dict:
+        widgets = widgets or {}
+        widgets["show"] = self.show_widget(
+            pk=pk, label_columns=self.label_columns, include_columns=self.show_columns,
+            value_columns=self.datamodel.get_values_item(item, self.show_columns),
+            formatters_columns=self.show_formatters_columns or self.formatters_columns,
+            actions=actions or self.actions, fieldsets=show_fieldsets or self.show_fieldsets,
+            modelview_name=self.__class__.__name__,
+        )
+        return widgets
+
     def _show(self, pk: Any) -> dict:
         item = self.get_item_or_404(pk)
         widgets = self._get_show_widget(pk, item)
@@ -270,6 +284,31 @@ class ConsoleModelView(DataScopeMixin, ModelView):
         if col not in self.lookup_columns or attr is None:
             abort(404)
         return jsonify(lookup(self.model, col, request.args))
+
+    # ---- personal information: the audited reveal ----------------------------------------
+
+    @expose("/reveal/<pk>/<field>", methods=["POST"])
+    @has_access
+    @permission_name("show")
+    def reveal(self, pk: Any, field: str) -> Any:
+        """The full value of a masked field, for holders of 查看个人信息; the click is audited."""
+        from access.audit import record
+        from console.introspect import attribute
+        from console.privacy import may_see_personal_info
+        from models.base import acting_as
+
+        declared = attribute(self.model, field)
+        if declared is None or not declared.field.mask:
+            abort(404)
+        if not may_see_personal_info():
+            abort(403)
+        item = self.get_item_or_404(pk)
+        from access.hooks import request_user
+
+        with acting_as(request_user().id):
+            record(self.datamodel.session, "reveal", self.model.__name__, item.id, {field: [None, "***"]})
+            self.datamodel.session.commit()
+        return jsonify(value=getattr(item, field) or "")
 
     # ---- export ---------------------------------------------------------------------
 

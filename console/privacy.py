@@ -54,3 +54,28 @@ def masking_formatter(kind: str) -> Callable[[Any], Any]:
         return value if may_see_personal_info() else mask_value(kind, value)
 
     return format_value
+
+
+def show_formatter(kind: str, view_endpoint: str, field: str) -> Callable[[Any], Any]:
+    """On a record's page the value stays masked for everyone; holders of 查看个人信息 get a
+    button that reveals it (and that click is audited)."""
+    from markupsafe import Markup
+
+    def format_value(value: Any) -> Any:
+        if not value:
+            return ""
+        masked = mask_value(kind, value)
+        if not may_see_personal_info():
+            return masked
+        return Markup('<span class="pi-value" data-field="{}">{}</span> '
+                      '<button type="button" class="btn btn-xs btn-default reveal-pi" data-field="{}">{}</button>'
+                      ).format(field, masked, field, gettext_reveal())
+
+    return format_value
+
+
+def gettext_reveal() -> str:
+    """The label of the reveal button."""
+    from flask_babel import gettext
+
+    return gettext("Show in full")

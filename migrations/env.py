@@ -32,9 +32,17 @@ def run_migrations_online() -> None:
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", skip_empty_revision)
     with target_db.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch migrations rebuild SQLite tables (copy, drop, rename); other tables'
+            # foreign keys would veto the drop, so checks pause while migrating.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 if context.is_offline_mode():

@@ -23,18 +23,19 @@ from models.criticism import Criticism
 from models.counter import YearCounter
 from models.notification import Notification, NotificationKind
 from models.saved_filter import SavedFilter
+from models.audit import AuditLog, LoginLog
 
 __all__ = [
     "Model", "StaffUser", "Department", "Coordinator", "ServiceItem", "DictionaryEntry",
     "HolidayOverride", "DutyRota", "GuideCard", "Case", "CaseEvent", "Assignment",
     "Supervision", "Satisfaction", "Evaluation", "Criticism", "YearCounter", "Notification",
-    "NotificationKind", "SavedFilter",
+    "NotificationKind", "SavedFilter", "AuditLog", "LoginLog",
 ]
 
 SCREEN_MODELS = [
     Case, Assignment, Supervision, CaseEvent,
     Satisfaction, Evaluation, Criticism,
     Department, Coordinator, ServiceItem, DutyRota, GuideCard,
-    HolidayOverride, DictionaryEntry, Notification, SavedFilter,
+    HolidayOverride, DictionaryEntry, Notification, SavedFilter, AuditLog, LoginLog,
 ]
 """Models with a generated screen, in menu order within each menu group."""

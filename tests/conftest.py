@@ -131,6 +131,7 @@ def fresh_database(request: pytest.FixtureRequest, database: TestDatabase) -> It
     app = request.getfixturevalue("app")
     with app.app_context():
         database.restore()
+        app.appbuilder.sm.limiter.reset()
     app.config["WTF_CSRF_ENABLED"] = False
     yield
     with app.app_context():

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import g, redirect, request, url_for
+from flask import current_app, g, redirect, request
 
 
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -16,7 +16,19 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         user = g.get("user")
         if user is None or not user.is_authenticated or not user.is_active:
-            return redirect(url_for("AuthDBView.login", next=request.full_path))
+            return redirect(login_url(request.full_path))
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def login_url(next_path: str | None = None) -> str:
+    """The login page, returning to `next_path` afterwards."""
+    return current_app.appbuilder.get_url_for_login_with(next_path)
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None (no open redirects, no `/\\host`)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target

@@ -19,6 +19,7 @@ from console.interface import valid_pk
 from models import Case
 from models.enums import CaseAction, CaseStatus
 from workdays import clock
+from views.auth import safe_next
 from workflow import registration
 from workflow.params import NOTE
 from workflow.service import Actor, allowed_actions, execute, execute_many
@@ -132,7 +133,7 @@ class CaseWorkflowMixin:
             abort(403)
         case = self.get_item_or_404(pk)
         errors: dict = {}
-        back = _safe_next(request.values.get("next")) or url_for("CaseView.show", pk=case.id)
+        back = safe_next(request.values.get("next")) or url_for("CaseView.show", pk=case.id)
         if request.method == "GET":
             from workflow.service import state_problem
             from workflow.steps import precondition_problem
@@ -242,13 +243,6 @@ def _lookup_urls() -> dict[str, str]:
         "coordinator": url_for("DutyRotaView.related", col="coordinator"),
         "root_cause": url_for("CaseView.related", col="root_cause"),
     }
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site relative paths are followed after an action (no open redirects)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    return target
 
 
 def status_badge(case: Case) -> Markup:

@@ -15,7 +15,7 @@ from console.introspect import screen_of
 from extensions import db
 from models import Assignment, Case, DutyRota
 from models.enums import AssignmentStatus
-from views.auth import login_required
+from views.auth import login_required, login_url
 from workdays import clock
 
 
@@ -36,7 +36,7 @@ class HomeView(IndexView):
     def index(self) -> Any:
         if g.user is not None and g.user.is_authenticated:
             return redirect(url_for("DashboardView.index"))
-        return redirect(url_for("AuthDBView.login"))
+        return redirect(login_url())
 
 
 def _count(model: type, condition: Any) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, g, redirect, url_for
+from flask import flash, g, redirect, session, url_for
 from flask_appbuilder import BaseView, expose
 from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -44,6 +44,8 @@ class ProfileView(BaseView):
                 form.current.errors = [gettext("The current password is wrong.")]
             else:
                 self.appbuilder.sm.reset_password(user.id, form.password.data)
+                # Other sessions of this user end; this one carries on with the new epoch.
+                session["epoch"] = self.appbuilder.sm.get_user_by_id(user.id).session_epoch
                 flash(gettext("Your password was changed."), "success")
                 return redirect(url_for("ProfileView.index"))
         roles = "、".join(r.name for r in user.roles)

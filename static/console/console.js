@@ -74,6 +74,16 @@
       }
     });
 
+    // Personal data: reveal on click (the server audits it).
+    $(document).on("click", ".reveal-pi", function () {
+      var $button = $(this);
+      var url = window.location.pathname.replace(/\/show\/(\d+).*$/, "/reveal/$1/") + $button.data("field");
+      $.ajax({ url: url, method: "POST", headers: { "X-CSRFToken": csrfToken() } }).done(function (data) {
+        $button.siblings(".pi-value[data-field='" + $button.data("field") + "']").text(data.value);
+        $button.remove();
+      });
+    });
+
     // Bulk selection.
     $(document).on("click", ".action_check_all", function () {
       $(".action_check").prop("checked", this.checked).trigger("change");

@@ -1,0 +1,140 @@
+"""操作日志, written once for every channel by a session event, not by each view.
+
+After every flush, each created, changed or deleted business record yields an
+AuditLog row in the same transaction: who, when, from which IP and channel,
+which record, and each changed field's old and new value (personal data
+masked). Views, bulk actions, the API, the CLI, imports and the seed all
+flush through the same session, so none of them can forget to audit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+from typing import Any
+
+import sqlalchemy as sa
+from flask import g, has_app_context, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from console.introspect import attribute
+from console.privacy import mask_value
+
+NOT_AUDITED = {"AuditLog", "LoginLog", "Notification", "YearCounter", "PermissionView", "Permission", "ViewMenu",
+               "RegisterUser", "ApiKey"}
+"""Logs themselves, notifications and counters are not business records; FAB's permission
+tables are rebuilt from code."""
+SECRET_FIELDS = {"password"}
+
+
+def channel() -> str:
+    """ui, api, cli, seed, import … — where the change came from."""
+    if has_app_context() and g.get("audit_channel"):
+        return g.audit_channel
+    if has_request_context():
+        return "api" if request.path.startswith("/api/") else "ui"
+    return "cli"
+
+
+def client_ip() -> str | None:
+    """The client's address for the log (the proxy's when not configured to trust it)."""
+    return request.remote_addr if has_request_context() else None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _masked(model: type, key: str, value: Any) -> Any:
+    if key in SECRET_FIELDS:
+        return "******" if value else value
+    declared = attribute(model, key)
+    if declared is not None and declared.field.mask and value:
+        return mask_value(declared.field.mask, value)
+    return _plain(value)
+
+
+def _changes(obj: Any, operation: str) -> dict[str, list[Any]]:
+    state = sa.inspect(obj)
+    model = type(obj)
+    result: dict[str, list[Any]] = {}
+    for column_attr in state.mapper.column_attrs:
+        key = column_attr.key
+        history = state.attrs[key].history
+        if operation == "create":
+            value = getattr(obj, key)
+            if value is not None:
+                result[key] = [None, _masked(model, key, value)]
+        elif operation == "delete":
+            value = state.attrs[key].loaded_value
+            if value is not sa.orm.base.NO_VALUE and value is not None:
+                result[key] = [_masked(model, key, value), None]
+        elif history.has_changes():
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if _plain(old) != _plain(new) and key not in ("updated_at", "updated_by_id", "version", "changed_on"):
+                result[key] = [_masked(model, key, old), _masked(model, key, new)]
+    return result
+
+
+def _actor() -> tuple[int | None, str | None]:
+    from models.base import current_actor_id
+
+    actor = current_actor_id()
+    if actor is None:
+        return None, None
+    username = g.get("audit_usernames", {}).get(actor) if has_app_context() else None
+    return actor, username
+
+
+def _rows(session: Session) -> list[dict[str, Any]]:
+    rows = []
+    for operation, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
+        for obj in objects:
+            name = type(obj).__name__
+            if name in NOT_AUDITED or not hasattr(obj, "__table__"):
+                continue
+            if operation == "update" and not session.is_modified(obj, include_collections=False):
+                continue
+            changes = _changes(obj, operation)
+            if operation == "update" and not changes:
+                continue
+            rows.append({"operation": operation, "model": name, "record_id": getattr(obj, "id", None),
+                         "changes": changes})
+    return rows
+
+
+def record(session: Session, operation: str, model: str, record_id: int | None, changes: dict | None) -> None:
+    """Write one audit row through `session`'s connection (inside its transaction)."""
+    from models.audit import AuditLog
+    from workdays import clock
+
+    user_id, _ = _actor()
+    username = None
+    if user_id is not None:
+        username = session.connection().execute(
+            sa.text("SELECT username FROM ab_user WHERE id = :id"), {"id": user_id}).scalar()
+    session.connection().execute(sa.insert(AuditLog.__table__).values(
+        at=clock.now(), user_id=user_id, username=username, ip=client_ip(), channel=channel(),
+        operation=operation, model=model, record_id=record_id, changes=changes))
+
+
+def _after_flush(session: Session, flush_context: Any) -> None:
+    for row in _rows(session):
+        record(session, row["operation"], row["model"], row["record_id"], row["changes"])
+
+
+def install_audit(session_factory: Any) -> None:
+    """Listen on the app's session (once)."""
+    if not event.contains(session_factory, "after_flush", _after_flush):
+        event.listen(session_factory, "after_flush", _after_flush)
