@@ -92,6 +92,10 @@ class Config:
     FAB_API_SWAGGER_UI = True
     """Swagger UI at /swagger/v1."""
 
+    FAB_ADD_OPENAPI_VIEWS = False
+    FAB_ADD_MENU_API = False
+    """Ours (views/openapi.py) replace FAB's OpenAPI view; the menu API serves no front end here."""
+
     FAB_API_MAX_PAGE_SIZE = 100
     """Largest page a REST client may ask for."""
 

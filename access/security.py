@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from console.cache import request_cache
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import (
     Permission,
@@ -77,12 +78,24 @@ class ConsoleGroupView(UserGroupModelView):
     formatters_columns = {"roles": display, "users": display}
 
 
+class ConsoleSecurityApi(SecurityApi):
+    """FAB's token login, documented with the 429 its rate limit answers."""
+
+    def add_api_spec(self, api_spec: Any) -> None:
+        super().add_api_spec(api_spec)
+        for path, operations in api_spec._paths.items():
+            if path.startswith(self.route_base):
+                for operation in operations.values():
+                    operation.setdefault("responses", {}).setdefault("429", {"$ref": "#/components/responses/429"})
+
+
 class ConsoleSecurityManager(SecurityManager):
     """FAB's SQLA security manager with our user model and one-query permission checks."""
 
     user_model = StaffUser
     userdbmodelview = StaffUserView
     authdbview = ConsoleAuthDBView
+    security_api = ConsoleSecurityApi
     rolemodelview = ConsoleRoleView
     groupmodelview = ConsoleGroupView
     userstatschartview = None  # FAB's chart pulls Google's gstatic; no outside hosts here

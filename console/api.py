@@ -12,7 +12,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import request
-from flask_appbuilder.api import ModelRestApi
+from flask_appbuilder.api import ModelRestApi, expose, protect, safe
+from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.api.convert import Model2SchemaConverter
 from flask_babel import gettext, lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate
@@ -74,6 +75,25 @@ def _exists_validator(model: type, choices_filter: Any) -> Any:
     return check
 
 
+class LocalDateTime(fields.DateTime):
+    """Times are stored as naive China Standard Time; the API speaks RFC 3339 with +08:00."""
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:
+        if value is None:
+            return None
+        from workdays.clock import TZ
+
+        return value.replace(tzinfo=TZ, microsecond=0).isoformat()
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        from workdays.clock import TZ
+
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        if parsed.tzinfo is not None:
+            parsed = parsed.astimezone(TZ).replace(tzinfo=None)
+        return parsed
+
+
 class ConsoleSchemaConverter(Model2SchemaConverter):
     """FAB's converter plus the console's value rules and Chinese messages.
 
@@ -100,10 +120,16 @@ class ConsoleSchemaConverter(Model2SchemaConverter):
         field = super()._column2field(datamodel, column, nested, parent_schema_name)
         model = datamodel.obj
         name = column.name
+        sa_col = model.__mapper__.columns.get(name)
+        if sa_col is not None and isinstance(sa_col.type, sa.DateTime):
+            field = LocalDateTime(required=field.required, allow_none=sa_col.nullable)
+        elif sa_col is not None and isinstance(sa_col.type, sa.Numeric):
+            # JSON numbers, not Decimal strings, so clients and the schema agree.
+            field = fields.Float(required=field.required, allow_none=sa_col.nullable)
         field.error_messages = {**field.error_messages, **MESSAGES}
         if isinstance(field, fields.Enum):
             field.error_messages["unknown"] = _l("Not a valid choice.")
-        sa_col = model.__mapper__.columns.get(name)
+            field.allow_none = bool(sa_col is not None and sa_col.nullable)
         if sa_col is None:
             return field
         validators: list[Any] = []
@@ -143,6 +169,32 @@ def _api_names(model: type, place: str) -> list[str]:
     return result
 
 
+def _error_response(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": {
+        "type": "object",
+        "properties": {
+            "message": {"description": "A Chinese message, or Chinese messages per field"},
+            "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+        },
+    }}}}
+
+
+ERROR_RESPONSES = {
+    "400": _error_response("Bad request"), "401": _error_response("Not logged in or token invalid"),
+    "403": _error_response("Not permitted"), "404": _error_response("No such record within the user's scope"),
+    "409": _error_response("Conflict: changed underneath, not allowed in this state, or a duplicate"),
+    "422": _error_response("Values that cannot be processed"), "429": _error_response("Too many requests"),
+    "500": _error_response("Server error"),
+}
+"""Every error the console's API answers with; each operation lists the ones it can give."""
+
+OPERATION_ERRORS = {
+    "get_list": ("400", "401", "403", "422"), "info": ("400", "401", "403", "422"),
+    "get": ("400", "401", "403", "404", "422"), "post": ("400", "401", "403", "409", "422"),
+    "put": ("400", "401", "403", "404", "409", "422"), "delete": ("401", "403", "404", "409", "422"),
+}
+
+
 class ConsoleApi(DataScopeMixin, ModelRestApi):
     """Base of every generated REST API."""
 
@@ -150,6 +202,78 @@ class ConsoleApi(DataScopeMixin, ModelRestApi):
     model2schemaconverter = ConsoleSchemaConverter
     allow_browser_login = False
     method_permission_name = API_METHOD_PERMISSIONS
+    responses = ERROR_RESPONSES
+
+    # Ids are integers on every route (FAB types PUT and DELETE as strings, so a
+    # GET of /abc answered 405 while PUT of /abc went through to the database).
+
+    @expose("/<int:pk>", methods=["PUT"])
+    @protect()
+    @safe
+    @permission_name("put")
+    def put(self, pk: int) -> Any:
+        return self.put_headless(pk)
+
+    put.__doc__ = ModelRestApi.put.__doc__
+
+    @expose("/<int:pk>", methods=["DELETE"])
+    @protect()
+    @safe
+    @permission_name("delete")
+    def delete(self, pk: int) -> Any:
+        return self.delete_headless(pk)
+
+    delete.__doc__ = ModelRestApi.delete.__doc__
+
+    def _document_answer(self, name: str, responses: dict) -> None:
+        """What our writes and _info really return (FAB documents other shapes)."""
+        ok = {"post": "201", "put": "200"}.get(name)
+        if ok and ok in responses:
+            schema = responses[ok]["content"]["application/json"]["schema"]
+            schema["properties"]["result"] = {"$ref": f"#/components/schemas/{self.__class__.__name__}.get"}
+            if "id" in schema["properties"]:
+                schema["properties"]["id"] = {"type": "integer"}
+        if name in ("get", "get_list") and "200" in responses:
+            properties = responses["200"]["content"]["application/json"]["schema"]["properties"]
+            if "id" in properties:
+                properties["id"] = {"type": "integer"}
+            if "ids" in properties:
+                properties["ids"] = {"type": "array", "items": {"type": "integer"}}
+        if name == "info":
+            properties = responses["200"]["content"]["application/json"]["schema"]["properties"]
+            column = {"type": "object", "properties": {
+                "name": {"type": "string"}, "label": {"type": "string"}, "description": {"type": "string"},
+                "type": {"type": "string"}, "required": {"type": "boolean"}, "unique": {"type": "boolean"},
+                "validate": {"type": "array", "items": {"type": "string"}}}}
+            properties["add_columns"] = {"type": "array", "items": column}
+            properties["edit_columns"] = {"type": "array", "items": column}
+            properties["permissions"] = {"type": "array", "items": {"type": "string"}}
+            properties["filters"] = {"type": "object"}
+
+    def add_apispec_components(self, api_spec: Any) -> None:
+        super().add_apispec_components(api_spec)
+        # The spec is shared: whichever API registered first set the error shapes
+        # (FAB's say `message` is always a string); ours describe what we answer.
+        for code, response in ERROR_RESPONSES.items():
+            api_spec.components.responses[code] = response
+
+    def add_api_spec(self, api_spec: Any) -> None:
+        """FAB's paths with exact ids and every error code each operation can answer."""
+        super().add_api_spec(api_spec)
+        for path, operations in api_spec._paths.items():
+            if not path.startswith(self.route_base):
+                continue
+            for method, operation in operations.items():
+                name = {"get": "get" if "{pk}" in path else ("info" if path.endswith("_info") else "get_list"),
+                        "post": "post", "put": "put", "delete": "delete"}[method]
+                responses = {str(code): value for code, value in operation.get("responses", {}).items()}
+                operation["responses"] = responses
+                for code in OPERATION_ERRORS[name]:
+                    responses.setdefault(code, {"$ref": f"#/components/responses/{code}"})
+                self._document_answer(name, responses)
+                for parameter in operation.get("parameters", []):
+                    if parameter.get("name") == "pk" and parameter.get("in") == "path":
+                        parameter["schema"] = {"type": "integer", "minimum": 0}
 
     # ---- responses in Chinese ---------------------------------------------------------
 

@@ -8,13 +8,14 @@ selects that loaded whole tables, and no export.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access, permission_name
-from flask_appbuilder.urltools import get_filter_args, get_order_args
+from flask_appbuilder.urltools import get_order_args
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
@@ -26,6 +27,7 @@ from console.interface import valid_pk
 from console.scoping import DataScopeMixin
 from console.widgets import ConsoleFormWidget, ConsoleListWidget, ConsoleSearchWidget
 
+FILTER_ARG = re.compile(r"_flt_(\d{1,2})_(\w+)")
 STALE_MESSAGE = _l("This record was changed by someone else; reload the page and try again.")
 
 
@@ -71,9 +73,23 @@ class ConsoleModelView(DataScopeMixin, ModelView):
         name = request.args.get("quick")
         return next((q for q in self.screen.quick_filters if q.name == name), None)
 
+    def read_filter_args(self) -> None:
+        """FAB's `_flt_<n>_<column>` arguments, ignoring unknown columns and out-of-range
+        operators (FAB's own reader raises IndexError on `_flt_9_title`)."""
+        filters = self._filters
+        filters.clear_filters()
+        available = filters.get_search_filters()
+        for arg in request.args:
+            match = FILTER_ARG.fullmatch(arg)
+            if not match:
+                continue
+            index, column = int(match.group(1)), match.group(2)
+            if column in available and index < len(available[column]):
+                filters.add_filter_index(column, index, request.args.getlist(arg))
+
     def list_filters(self) -> Any:
         """The user's search filters joined with scope, base filters and the quick filter."""
-        get_filter_args(self._filters)
+        self.read_filter_args()
         joined = self._filters.get_joined_filters(self._base_filters)
         quick = self.active_quick_filter()
         if quick is not None:

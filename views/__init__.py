@@ -79,6 +79,12 @@ def create_appbuilder(app: Flask) -> AppBuilder:
                             base_template=app.config.get("FAB_BASE_TEMPLATE", "appbuilder/baselayout.html"))
     with app.app_context():
         appbuilder.init_app(app, db.session)
+        from flask_appbuilder.api.manager import SwaggerView
+
+        from views.openapi import ConsoleOpenApi
+
+        appbuilder.add_api(ConsoleOpenApi)
+        appbuilder.add_view_no_menu(SwaggerView)
         appbuilder.add_view_no_menu(DashboardView)
         appbuilder.add_view_no_menu(ProfileView)
         register_screens(appbuilder, ordered_screens())

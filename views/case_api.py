@@ -60,8 +60,7 @@ class CaseApiMixin:
     def add_api_spec(self, api_spec: Any) -> None:
         """FAB's paths, plus one documented path per workflow action with its body schema."""
         super().add_api_spec(api_spec)
-        generic = f"{self.route_base}/{{pk}}/actions/{{action}}"
-        api_spec._paths.pop(generic, None)
+        api_spec._paths.pop(f"{self.route_base}/{{pk}}/actions/{{action}}", None)
         for t in TRANSITIONS.values():
             name = f"CaseAction.{t.action.value}"
             api_spec.components.schema(name, openapi_schema(t.params))
@@ -69,13 +68,13 @@ class CaseApiMixin:
                 "application/json": {"schema": {"type": "object", "properties": {
                     "id": {"type": "integer"},
                     "result": {"$ref": f"#/components/schemas/{self.__class__.__name__}.get"}}}}}}}
-            for code in ("400", "401", "403", "404", "409", "422"):
+            for code in ("400", "401", "403", "404", "409"):
                 responses[code] = {"$ref": f"#/components/responses/{code}"}
             api_spec.path(path=f"{self.route_base}/{{pk}}/actions/{t.action.value}", operations={"post": {
                 "summary": str(t.label),
                 "tags": [self.openapi_spec_tag or self.__class__.__name__],
                 "parameters": [{"in": "path", "name": "pk", "required": True,
-                                "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}],
+                                "schema": {"type": "integer", "minimum": 0}}],
                 "requestBody": {"required": True, "content": {"application/json": {
                     "schema": {"$ref": f"#/components/schemas/{name}"}}}},
                 "responses": responses,

@@ -68,7 +68,13 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(exc: HTTPException) -> Any:
         if exc.code is None or exc.code < 400:
             return exc
-        return error_response(exc.code)
+        body, code = error_response(exc.code)
+        response = app.make_response((body, code))
+        # Keep what the exception says about itself (Allow on 405, Retry-After on 429 …).
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def server_error(exc: Exception) -> Any:

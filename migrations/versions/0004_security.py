@@ -56,7 +56,7 @@ def upgrade():
     with op.batch_alter_table('ab_user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('locked_until', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('password_changed_at', sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), server_default=sa.text('0'), nullable=False))
+        batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('session_epoch', sa.Integer(), server_default='0', nullable=False))
 
     # ### end Alembic commands ###
