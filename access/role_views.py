@@ -8,7 +8,8 @@ from typing import Any
 from flask_appbuilder.fields import QuerySelectMultipleField
 from flask_appbuilder.security.views import RoleModelView
 from flask_appbuilder.widgets import ListWidget, ShowWidget
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from access.permission_labels import label_for

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from console.cache import request_cache
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
@@ -23,6 +22,7 @@ from wtforms.validators import InputRequired
 from access.login_view import ConsoleAuthDBView
 from access.passwords import PasswordPolicy
 from access.role_views import ConsoleRoleView
+from console.cache import request_cache
 from console.declare import MenuGroup
 from console.formatting import display
 from console.forms import AjaxSelectField

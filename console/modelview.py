@@ -16,7 +16,8 @@ from flask_appbuilder import ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_appbuilder.urltools import get_order_args
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 

@@ -54,7 +54,7 @@ def id_number_is_valid(value: str) -> bool:
         dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         return False
-    total = sum(int(d) * w for d, w in zip(value[:17], ID_WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(value[:17], ID_WEIGHTS, strict=True))
     return ID_CHECK[total % 11] == value[17]
 
 
@@ -73,7 +73,7 @@ def credit_code_is_valid(value: str) -> bool:
     value = value.upper()
     if len(value) != 18 or any(c not in CREDIT_ALPHABET for c in value):
         return False
-    total = sum(CREDIT_ALPHABET.index(c) * w for c, w in zip(value[:17], CREDIT_WEIGHTS))
+    total = sum(CREDIT_ALPHABET.index(c) * w for c, w in zip(value[:17], CREDIT_WEIGHTS, strict=True))
     return CREDIT_ALPHABET[(31 - total % 31) % 31] == value[17]
 
 

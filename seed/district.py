@@ -15,7 +15,8 @@ from werkzeug.security import generate_password_hash
 from access import roles as R
 from extensions import db
 from models import Coordinator, Department, DictionaryEntry, DutyRota, GuideCard, ServiceItem, StaffUser
-from models.enums import DepartmentKind as K, DictionaryKind, Position
+from models.enums import DepartmentKind as K
+from models.enums import DictionaryKind, Position
 from workdays.store import work_calendar
 
 GOV = "清城区人民政府"

@@ -14,7 +14,7 @@ from models import AuditLog, Case, Department
 from models.audit import AuditOperation, ImmutableLogError
 from models.base import acting_as
 from models.enums import CaseStatus
-from tests.workflow_support import act, case_in, user
+from tests.workflow_support import case_in, user
 
 
 def _audit(model: str, record_id: int) -> list[AuditLog]:

@@ -18,7 +18,7 @@ from evaluation.periods import parse_period
 from extensions import db
 from models import Criticism, Department, Evaluation
 from models.base import acting_as
-from models.enums import CaseStatus, DepartmentKind, Grade, PeriodKind
+from models.enums import DepartmentKind, Grade, PeriodKind
 from tests.workflow_support import act, new_case, user
 from workdays import clock
 
@@ -139,7 +139,7 @@ def test_leaders_filter_award_and_criticism_candidates(as_user, app_ctx):
     assert "优秀" in award
     social = db.session.execute(sa.select(Department).where(Department.name.like("%社会保险基金%"))).scalar_one()
     assert social.name in criticism, "the 2025 unanswered assignment makes it a candidate"
-    by_kind = client.get(f"/evaluations/list/?_flt_0_department_kind=town").get_data(as_text=True)
+    by_kind = client.get("/evaluations/list/?_flt_0_department_kind=town").get_data(as_text=True)
     assert "凤城街道" in by_kind and "清城区税务局" not in by_kind
     ranged = client.get("/evaluations/list/?_flt_1_score=90&_flt_2_score=99&psize_EvaluationView=100")
     assert ranged.status_code == 200

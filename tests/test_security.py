@@ -126,7 +126,8 @@ def test_password_change_revokes_other_sessions_and_tokens(app, api):
     token = api("handler_tax")
     assert token.get("/api/v1/cases/").status_code == 200
     me = login(app.test_client(), "handler_tax")
-    changed = me.post("/profile/", data={"current": PASSWORD, "password": "New-Secret-2026", "confirm": "New-Secret-2026"})
+    changed = me.post("/profile/", data={"current": PASSWORD, "password": "New-Secret-2026",
+                                         "confirm": "New-Secret-2026"})
     assert changed.status_code == 302
     assert me.get("/dashboard/").status_code == 200, "the session that changed it carries on"
     assert other.get("/dashboard/").status_code == 302

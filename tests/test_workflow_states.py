@@ -119,12 +119,14 @@ def test_unsatisfied_verdict_reopens_the_case(app_ctx):
 
 def test_reassign_withdraws_unfinished_assignments(app_ctx):
     case = case_in(CaseStatus.ASSESSING)
-    case = act(case, "assign", {"lead_department_id": "清城区税务局", "co_department_ids": ["清城区人力资源和社会保障局"]})
+    case = act(case, "assign", {"lead_department_id": "清城区税务局",
+                                "co_department_ids": ["清城区人力资源和社会保障局"]})
     act(case, "reply", {"department_id": "清城区人力资源和社会保障局", "content": "已配合"}, username="handler_hrss")
     case = act(case, "reassign", {"reason": "错派"})
     assert case.status == CaseStatus.ASSESSING and case.lead_department_id is None
     statuses = {a.department.name: a.status for a in case.assignments}
-    assert statuses == {"清城区税务局": AssignmentStatus.WITHDRAWN, "清城区人力资源和社会保障局": AssignmentStatus.REPLIED}
+    assert statuses == {"清城区税务局": AssignmentStatus.WITHDRAWN,
+                        "清城区人力资源和社会保障局": AssignmentStatus.REPLIED}
 
 
 def test_decline_records_the_one_time_explanation_and_counts_as_responded(app_ctx):

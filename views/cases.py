@@ -18,12 +18,12 @@ from console.errors import ConsoleError
 from console.interface import valid_pk
 from models import Case
 from models.enums import CaseAction, CaseStatus
-from workdays import clock
 from views.auth import safe_next
+from workdays import clock
 from workflow import registration
 from workflow.params import NOTE
 from workflow.service import Actor, allowed_actions, execute, execute_many
-from workflow.transitions import TRANSITIONS, Transition, transition
+from workflow.transitions import TRANSITIONS, transition
 
 
 @dataclass

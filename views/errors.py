@@ -6,10 +6,10 @@ import logging
 from typing import Any
 
 from flask import Flask, g, jsonify, render_template, request
-from flask_login import current_user
-from markupsafe import escape
 from flask_babel import gettext
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)

@@ -20,11 +20,11 @@ from evaluation.periods import parse_period
 from extensions import db
 from models import Evaluation
 from models.base import acting_as
+from models.enums import CaseAction
 from workdays import clock
 from workflow.params import parse
 from workflow.service import Actor
 from workflow.transitions import TRANSITIONS
-from models.enums import CaseAction
 
 
 def docx_response(data: bytes, filename: str) -> Response:

@@ -6,7 +6,8 @@ from typing import Any
 
 from flask import flash, g, redirect, session, url_for
 from flask_appbuilder import BaseView, expose
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.security import check_password_hash
 from wtforms import PasswordField

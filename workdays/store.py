@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import has_app_context
 
 from console.cache import request_cache
-
 from workdays.calendar import WorkCalendar
 
 

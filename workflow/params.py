@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from console.errors import ConsoleError
 from console.interface import INT_MAX

@@ -12,8 +12,8 @@ from flask_babel import gettext
 from console.errors import ConflictError, ConsoleError
 from extensions import db
 from models import Case, CaseEvent, DutyRota
-from models.counter import next_number
 from models.base import acting_as
+from models.counter import next_number
 from models.enums import ApplicantKind, CaseAction, CaseStatus
 from workdays import clock
 from workflow import deadlines

@@ -29,7 +29,6 @@ from workflow.params import NOTE, parse
 from workflow.transitions import CASE_VIEW, Transition, transition
 
 
-
 def stale_message() -> str:
     """该事项已被他人更新，请刷新后重试."""
     return gettext("This case was changed by someone else; reload and try again.")

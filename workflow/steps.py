@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
 from flask_babel import gettext
 
 from console.errors import ConflictError, ConsoleError, ForbiddenError
@@ -15,11 +14,13 @@ from models.counter import next_number
 from models.enums import (
     AssignmentRole,
     AssignmentStatus,
-    CaseAction as A,
     CaseStatus,
     ExtensionStatus,
     Level,
     Track,
+)
+from models.enums import (
+    CaseAction as A,
 )
 from models.notification import NotificationKind
 from workdays import clock

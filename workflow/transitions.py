@@ -15,8 +15,13 @@ from flask_babel import lazy_gettext as _l
 
 from models.enums import (
     CaseAction as A,
+)
+from models.enums import (
     CaseStatus as S,
+)
+from models.enums import (
     CriticismReason,
+    Disposition,
     FeedbackChannel,
     Level,
     ProblemType,
@@ -24,7 +29,6 @@ from models.enums import (
     Severity,
     Solved,
     SupervisionLevel,
-    Disposition,
     Track,
 )
 from workflow.params import Param

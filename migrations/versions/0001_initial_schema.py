@@ -1,13 +1,12 @@
 """Initial schema: FAB security tables and every console table
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-28 00:48:36.032182
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0001'
