@@ -10,35 +10,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import sqlalchemy as sa
+import prison
 from flask import request
 from flask_appbuilder.api import ModelRestApi, expose, protect, safe
 from flask_appbuilder.security.decorators import permission_name
-from flask_appbuilder.api.convert import Model2SchemaConverter
-from flask_babel import gettext, lazy_gettext as _l
-from marshmallow import ValidationError, fields, validate
+from flask_babel import gettext
+from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
+from console.api_schema import ConsoleSchemaConverter
+from console.api_spec import ERROR_RESPONSES, ApiSpecMixin
 from console.build import view_permissions
 from console.errors import ConsoleError
-from console.interface import INT_MAX, ConsoleInterface, valid_pk
-from console.introspect import attribute, attributes, descriptions, labels, screen_of
+from console.interface import ConsoleInterface, valid_pk
+from console.introspect import attributes, descriptions, labels, screen_of
 from console.privacy import mask_value, may_see_personal_info
 from console.scoping import DataScopeMixin
-from console.validators import max_length_message, printable
 
 API_METHOD_PERMISSIONS = {
     "get_list": "list", "get": "show", "info": "list",
     "post": "add", "put": "edit", "delete": "delete",
 }
 """API methods share the screen's permissions: can_list on CaseView opens both."""
-
-MESSAGES = {
-    "required": _l("This field is required."),
-    "null": _l("This field may not be empty."),
-    "invalid": _l("Not a valid value."),
-}
 
 
 def stringify(messages: Any) -> Any:
@@ -48,107 +42,6 @@ def stringify(messages: Any) -> Any:
     if isinstance(messages, (list, tuple)):
         return [stringify(m) for m in messages]
     return str(messages)
-
-
-def _rule_validator(rule: Any) -> Any:
-    def check(value: Any) -> None:
-        message = rule(value)
-        if message:
-            raise ValidationError(str(message))
-
-    return check
-
-
-def _exists_validator(model: type, choices_filter: Any) -> Any:
-    def check(value: Any) -> None:
-        from access.scope import scope_condition
-        from extensions import db
-
-        if value is None:
-            return
-        if valid_pk(value) is None:
-            raise ValidationError(gettext("The chosen record does not exist."))
-        query = sa.select(model.id).where(model.id == value, scope_condition(model))
-        if db.session.execute(query).first() is None:
-            raise ValidationError(gettext("The chosen record does not exist."))
-
-    return check
-
-
-class LocalDateTime(fields.DateTime):
-    """Times are stored as naive China Standard Time; the API speaks RFC 3339 with +08:00."""
-
-    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:
-        if value is None:
-            return None
-        from workdays.clock import TZ
-
-        return value.replace(tzinfo=TZ, microsecond=0).isoformat()
-
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
-        from workdays.clock import TZ
-
-        parsed = super()._deserialize(value, attr, data, **kwargs)
-        if parsed.tzinfo is not None:
-            parsed = parsed.astimezone(TZ).replace(tzinfo=None)
-        return parsed
-
-
-class ConsoleSchemaConverter(Model2SchemaConverter):
-    """FAB's converter plus the console's value rules and Chinese messages.
-
-    The API names relations by their foreign keys (`lead_department_id`), so
-    the schemas must keep FK columns, which marshmallow-sqlalchemy drops by default.
-    """
-
-    def _meta_schema_factory(self, columns: list[str], model: Any, class_mixin: Any,
-                             parent_schema_name: str | None = None) -> Any:
-        from flask import current_app
-        from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
-
-        meta_attrs = {
-            "model": model, "load_instance": True, "include_fk": True,
-            "sqla_session": current_app.appbuilder.session, "parent_schema_name": parent_schema_name,
-        }
-        if columns:
-            meta_attrs["fields"] = columns
-        meta = type("Meta", (), meta_attrs)
-        return type("MetaSchema", (SQLAlchemyAutoSchema, class_mixin), {"Meta": meta})
-
-    def _column2field(self, datamodel: Any, column: Any, nested: bool = True,
-                      parent_schema_name: str | None = None) -> Any:
-        field = super()._column2field(datamodel, column, nested, parent_schema_name)
-        model = datamodel.obj
-        name = column.name
-        sa_col = model.__mapper__.columns.get(name)
-        if sa_col is not None and isinstance(sa_col.type, sa.DateTime):
-            field = LocalDateTime(required=field.required, allow_none=sa_col.nullable)
-        elif sa_col is not None and isinstance(sa_col.type, sa.Numeric):
-            # JSON numbers, not Decimal strings, so clients and the schema agree.
-            field = fields.Float(required=field.required, allow_none=sa_col.nullable)
-        field.error_messages = {**field.error_messages, **MESSAGES}
-        if isinstance(field, fields.Enum):
-            field.error_messages["unknown"] = _l("Not a valid choice.")
-            field.allow_none = bool(sa_col is not None and sa_col.nullable)
-        if sa_col is None:
-            return field
-        validators: list[Any] = []
-        if isinstance(sa_col.type, sa.String) and not isinstance(sa_col.type, sa.Enum):
-            validators.append(_rule_validator(printable))
-            if sa_col.type.length:
-                validators.append(validate.Length(max=sa_col.type.length,
-                                                  error=str(max_length_message(sa_col.type.length))))
-        if isinstance(sa_col.type, sa.Integer):
-            validators.append(validate.Range(min=-INT_MAX, max=INT_MAX, error=gettext("Number out of range.")))
-        declared = attribute(model, name)
-        if declared is not None:
-            validators.extend(_rule_validator(r) for r in declared.field.validators)
-        for attr in attributes(model):
-            if attr.fk_name == name:
-                validators.append(_exists_validator(attr.related_model, attr.field.choices_filter))
-        if validators:
-            field.validators = validators
-        return field
 
 
 def _api_names(model: type, place: str) -> list[str]:
@@ -169,33 +62,7 @@ def _api_names(model: type, place: str) -> list[str]:
     return result
 
 
-def _error_response(description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": {
-        "type": "object",
-        "properties": {
-            "message": {"description": "A Chinese message, or Chinese messages per field"},
-            "fields": {"type": "object", "additionalProperties": {"type": "string"}},
-        },
-    }}}}
-
-
-ERROR_RESPONSES = {
-    "400": _error_response("Bad request"), "401": _error_response("Not logged in or token invalid"),
-    "403": _error_response("Not permitted"), "404": _error_response("No such record within the user's scope"),
-    "409": _error_response("Conflict: changed underneath, not allowed in this state, or a duplicate"),
-    "422": _error_response("Values that cannot be processed"), "429": _error_response("Too many requests"),
-    "500": _error_response("Server error"),
-}
-"""Every error the console's API answers with; each operation lists the ones it can give."""
-
-OPERATION_ERRORS = {
-    "get_list": ("400", "401", "403", "422"), "info": ("400", "401", "403", "422"),
-    "get": ("400", "401", "403", "404", "422"), "post": ("400", "401", "403", "409", "422"),
-    "put": ("400", "401", "403", "404", "409", "422"), "delete": ("401", "403", "404", "409", "422"),
-}
-
-
-class ConsoleApi(DataScopeMixin, ModelRestApi):
+class ConsoleApi(ApiSpecMixin, DataScopeMixin, ModelRestApi):
     """Base of every generated REST API."""
 
     model: type
@@ -225,60 +92,33 @@ class ConsoleApi(DataScopeMixin, ModelRestApi):
 
     delete.__doc__ = ModelRestApi.delete.__doc__
 
-    def _document_answer(self, name: str, responses: dict) -> None:
-        """What our writes and _info really return (FAB documents other shapes)."""
-        ok = {"post": "201", "put": "200"}.get(name)
-        if ok and ok in responses:
-            schema = responses[ok]["content"]["application/json"]["schema"]
-            schema["properties"]["result"] = {"$ref": f"#/components/schemas/{self.__class__.__name__}.get"}
-            if "id" in schema["properties"]:
-                schema["properties"]["id"] = {"type": "integer"}
-        if name in ("get", "get_list") and "200" in responses:
-            properties = responses["200"]["content"]["application/json"]["schema"]["properties"]
-            if "id" in properties:
-                properties["id"] = {"type": "integer"}
-            if "ids" in properties:
-                properties["ids"] = {"type": "array", "items": {"type": "integer"}}
-        if name == "info":
-            properties = responses["200"]["content"]["application/json"]["schema"]["properties"]
-            column = {"type": "object", "properties": {
-                "name": {"type": "string"}, "label": {"type": "string"}, "description": {"type": "string"},
-                "type": {"type": "string"}, "required": {"type": "boolean"}, "unique": {"type": "boolean"},
-                "validate": {"type": "array", "items": {"type": "string"}}}}
-            properties["add_columns"] = {"type": "array", "items": column}
-            properties["edit_columns"] = {"type": "array", "items": column}
-            properties["permissions"] = {"type": "array", "items": {"type": "string"}}
-            properties["filters"] = {"type": "object"}
+    def create_blueprint(self, appbuilder: Any, *args: Any, **kwargs: Any) -> Any:
+        blueprint = super().create_blueprint(appbuilder, *args, **kwargs)
+        blueprint.before_request(self._refuse_unreadable_query)
+        return blueprint
 
-    def add_apispec_components(self, api_spec: Any) -> None:
-        super().add_apispec_components(api_spec)
-        # The spec is shared: whichever API registered first set the error shapes
-        # (FAB's say `message` is always a string); ours describe what we answer.
-        for code, response in ERROR_RESPONSES.items():
-            api_spec.components.responses[code] = response
-
-    def add_api_spec(self, api_spec: Any) -> None:
-        """FAB's paths with exact ids and every error code each operation can answer."""
-        super().add_api_spec(api_spec)
-        for path, operations in api_spec._paths.items():
-            if not path.startswith(self.route_base):
-                continue
-            for method, operation in operations.items():
-                name = {"get": "get" if "{pk}" in path else ("info" if path.endswith("_info") else "get_list"),
-                        "post": "post", "put": "put", "delete": "delete"}[method]
-                responses = {str(code): value for code, value in operation.get("responses", {}).items()}
-                operation["responses"] = responses
-                for code in OPERATION_ERRORS[name]:
-                    responses.setdefault(code, {"$ref": f"#/components/responses/{code}"})
-                self._document_answer(name, responses)
-                for parameter in operation.get("parameters", []):
-                    if parameter.get("name") == "pk" and parameter.get("in") == "path":
-                        parameter["schema"] = {"type": "integer", "minimum": 0}
+    def _refuse_unreadable_query(self) -> Any:
+        """A `q` that makes prison raise anything but its ParserException (e.g. `q=1e+5`
+        raises ValueError) escapes FAB's rison decorator as a 500: answer 400 first."""
+        value = request.args.get("q")
+        if value:
+            try:
+                prison.loads(value)
+            except prison.decoder.ParserException:
+                pass  # FAB tries JSON next and answers 400 itself (see response_400)
+            except Exception:  # noqa: BLE001 - ValueError, IndexError … from prison's number parser
+                return self.response_400(gettext("The query parameter q is neither rison nor JSON."))
+        return None
 
     # ---- responses in Chinese ---------------------------------------------------------
 
     def response_400(self, message: Any = None) -> Any:
-        return self.response(400, message=stringify(message or gettext("The request is malformed.")))
+        text = stringify(message or gettext("The request is malformed."))
+        if isinstance(text, str) and text.startswith("Not a valid rison"):
+            # FAB's own answers to a bad `q`; its detail (from jsonschema) stays for developers.
+            detail = text.removeprefix("Not a valid rison/json argument").removeprefix("Not a valid rison schema")
+            text = gettext("The query parameter q is not valid.") + (f"（{detail.strip()}）" if detail.strip() else "")
+        return self.response(400, message=text)
 
     def response_401(self) -> Any:
         return self.response(401, message=gettext("Please log in first."))

@@ -7,20 +7,26 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from console.validators import CREDIT_ALPHABET, CREDIT_WEIGHTS, ID_CHECK, ID_WEIGHTS, credit_code_is_valid, \
-    id_number_is_valid
+from console.validators import (
+    CREDIT_ALPHABET,
+    CREDIT_WEIGHTS,
+    ID_CHECK,
+    ID_WEIGHTS,
+    credit_code_is_valid,
+    id_number_is_valid,
+)
 from extensions import db
 from models import Case
 
 
 def make_id_number(body17: str) -> str:
     """A resident ID number with a correct GB 11643 check digit."""
-    return body17 + ID_CHECK[sum(int(d) * w for d, w in zip(body17, ID_WEIGHTS)) % 11]
+    return body17 + ID_CHECK[sum(int(d) * w for d, w in zip(body17, ID_WEIGHTS, strict=True)) % 11]
 
 
 def make_credit_code(body17: str) -> str:
     """A unified social credit code with a correct GB 32100 check character."""
-    total = sum(CREDIT_ALPHABET.index(c) * w for c, w in zip(body17, CREDIT_WEIGHTS))
+    total = sum(CREDIT_ALPHABET.index(c) * w for c, w in zip(body17, CREDIT_WEIGHTS, strict=True))
     return body17 + CREDIT_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -142,11 +148,20 @@ def test_api_body_must_be_json_object(api):
     assert client.client.post("/api/v1/cases/", data="x", headers=client.headers).status_code == 400
 
 
+@pytest.mark.parametrize("query", ["-8.766887770937607e%2B254", "1e%2B5", "(a:", "!x", "(keys:abc)", "5"])
+def test_api_refuses_an_unreadable_query_with_400_in_chinese(api, query):
+    for url in ("/api/v1/cases/", "/api/v1/evaluations/1", "/api/v1/cases/_info"):
+        response = api("leader").get(f"{url}?q={query}")
+        assert response.status_code == 400, (url, query)
+        assert response.get_json()["message"].startswith("查询参数 q"), response.get_json()
+
+
 def test_filters_with_wildcards_and_garbage_never_fail(as_user):
     client = as_user("coordinator")
     for query in ["_flt_0_title=%25", "_flt_0_title=_", "_flt_0_received_at=notadate",
                   "_flt_0_status=nonsense", "_flt_0_lead_department=abc", "_flt_0_lead_department=99999999999999",
-                  "_flt_0_title=%00", "_oc_CaseView=nonexistent&_od_CaseView=asc", "page_CaseView=-5", "page_CaseView=abc",
+                  "_flt_0_title=%00", "_oc_CaseView=nonexistent&_od_CaseView=asc",
+                  "page_CaseView=-5", "page_CaseView=abc",
                   "psize_CaseView=x", "_od_CaseView=sideways&_oc_CaseView=title",
                   "psize_CaseView=100000", "quick=nonexistent"]:
         response = client.get(f"/cases/list/?{query}")
