@@ -51,7 +51,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         **REFERENCE_READ, **SEE_ALL, **PERSONAL, **MINE,
     },
     COORDINATOR: {
-        "CaseView": READ + EXPORT + ("can_add", "can_edit") + actions(
+        "CaseView": READ + EXPORT + ("can_add", "can_edit", "can_import") + actions(
             A.ASSESS, A.DECLINE, A.RESOLVE_ON_SPOT, A.ASSIGN, A.APPROVE_EXTENSION, A.SUPERVISE,
             A.ESCALATE, A.REASSIGN, A.SUSPEND, A.RESUME, A.RESOLVE, A.EVALUATE, A.SUMMARIZE,
             A.ARCHIVE, A.CRITICIZE,

@@ -26,9 +26,10 @@ def screen_mixins() -> dict[type, tuple[tuple[type, ...], tuple[type, ...]]]:
     from views.cases import CaseWorkflowMixin
     from views.evaluations import CriticismMixin, EvaluationMixin, SupervisionMixin
     from views.notifications import NotificationMixin
+    from views.work_orders import CaseImportMixin
 
     return {
-        Case: ((CaseWorkflowMixin,), (CaseApiMixin,)),
+        Case: ((CaseWorkflowMixin, CaseImportMixin), (CaseApiMixin,)),
         Notification: ((NotificationMixin,), ()),
         Evaluation: ((EvaluationMixin,), ()),
         Criticism: ((CriticismMixin,), ()),
