@@ -23,6 +23,30 @@ BASIC = [("can_list", "查"), ("can_show", "看"), ("can_add", "增"), ("can_edi
 ROLE_ORDER = ["窗口人员", "协调专员", "承办人员", "领导"]
 
 
+def _zh(label: object) -> str:
+    """A lazy label in Chinese without an app: read straight from the compiled catalog."""
+    from pathlib import Path
+
+    from babel.support import Translations
+
+    catalog = Translations.load(str(Path(__file__).resolve().parent.parent / "translations"), ["zh"])
+    msgid = getattr(label, "_args", (str(label),))[0]
+    return catalog.gettext(msgid)
+
+
+def _extra_permissions() -> list[tuple[str, str]]:
+    """(view, permission) of every screen permission beyond 查看增改删导 and the workflow actions."""
+    actions = {f"can_{a.value}" for a in CaseAction}
+    basic = {perm for perm, _mark in BASIC}
+    found = []
+    for view, _label in SCREENS:
+        for role in ROLE_ORDER:
+            for perm in ROLES[role].get(view, ()):
+                if perm not in basic and perm not in actions and (view, perm) not in found:
+                    found.append((view, perm))
+    return found
+
+
 def _cell(perms: set[str], wanted: list[tuple[str, str]]) -> str:
     return "".join(mark for perm, mark in wanted if perm in perms) or "—"
 
@@ -47,8 +71,13 @@ def render() -> str:
         perm = f"can_{action.value}"
         row = ["✓"] + ["✓" if perm in ROLES[role].get(ACTIONS_ON, ()) else "—" for role in ROLE_ORDER]
         lines.append(f"| {action.value} | " + " | ".join(row) + " |")
-    extras = [("数据范围：全部部门", "DataScope", "can_all_departments"),
-              ("查看个人信息（不打码）", "PersonalInfo", "can_view")]
+    from access.permission_labels import PERMISSIONS
+
+    labels = dict(SCREENS)
+    extras = [(f"{labels[view]}：{_zh(PERMISSIONS[perm])}（{perm}）", view, perm)
+              for view, perm in _extra_permissions()]
+    extras += [("数据范围：全部部门", "DataScope", "can_all_departments"),
+               ("查看个人信息（不打码）", "PersonalInfo", "can_view")]
     lines += ["", "| 其他权限 | " + " | ".join([ADMIN, *ROLE_ORDER]) + " |",
               "|---|" + "---|" * (len(ROLE_ORDER) + 1)]
     for label, view, perm in extras:
