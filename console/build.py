@@ -102,7 +102,7 @@ def build_view(model: type, mixins: Sequence[type] = (), **overrides: Any) -> ty
     attrs: dict[str, Any] = dict(
         model=model,
         screen=screen,
-        datamodel=ConsoleInterface(model, eager=[c for c in list_cols]),
+        datamodel=ConsoleInterface(model, eager=[*list_cols, *screen.preload]),
         route_base=screen.route,
         list_title=screen.label,
         show_title=_l("%(item)s details", item=item),

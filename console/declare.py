@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field as dc_field, replace
+from dataclasses import dataclass, replace
+from dataclasses import field as dc_field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -139,6 +140,8 @@ class Screen:
     export: bool = True
     quick_filters: Sequence[QuickFilter] = dc_field(default_factory=tuple)
     menu_order: int = 100
+    preload: Sequence[str] = ()
+    """Relations the list rows need beyond the listed columns (e.g. for row buttons), loaded per page, not per row."""
 
     def but(self, **changes: Any) -> Screen:
         """A copy with some settings changed (for tests and variants)."""

@@ -21,8 +21,8 @@ from models.enums import (
     ApplicantKind,
     CaseStatus,
     Channel,
-    Disposition,
     DictionaryKind,
+    Disposition,
     Level,
     ProblemType,
     Solved,
@@ -107,7 +107,7 @@ class Case(Stamped, Model):
     __screen__ = Screen(
         label=_l("Cases"), item_label=_l("Case"), route="/cases", menu=MenuGroup.CASES,
         icon="fa-inbox", api="cases", order=("received_at", "desc"), menu_order=10,
-        quick_filters=CASE_QUICK_FILTERS,
+        quick_filters=CASE_QUICK_FILTERS, preload=("assignments",),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

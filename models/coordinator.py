@@ -28,12 +28,14 @@ class Coordinator(Stamped, Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("ab_user.id"), unique=True)
+    # joined: a coordinator is always shown as "name（department）", wherever it is listed
     user: Mapped[StaffUser] = relationship(
-        foreign_keys=[user_id],
+        foreign_keys=[user_id], lazy="joined",
         info=field(_l("Account"), _l("The login account of this coordinator"), list=True, search=True),
     )
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("department.id"), index=True)
     department: Mapped[Department] = relationship(
+        lazy="joined",
         info=field(_l("Department"), _l("The department this coordinator represents"),
                    list=True, search=True, choices_filter=lambda: Department.is_active.is_(True)),
     )
