@@ -100,68 +100,68 @@ def _typed(flt: BaseFilter, value: Any) -> Any:
     return text
 
 
-class Equal(BaseFilter):
-    """Equality on the column's own type; a value of the wrong type matches nothing."""
+class TypedFilter(BaseFilter):
+    """A comparison on the column's own type; a value of the wrong type matches nothing."""
+
+    matches_on_bad_value = False
+    """True: a value that cannot be read leaves the query unfiltered instead of empty."""
+
+    def apply(self, query: Any, value: Any) -> Any:
+        try:
+            typed = _typed(self, value)
+        except (ValueError, TypeError):
+            return query if self.matches_on_bad_value or not _text(value) else query.filter(NOTHING)
+        return query.filter(self.condition(_column(self), typed))
+
+    def condition(self, column: Any, typed: Any) -> Any:
+        """The WHERE clause for a readable value."""
+        raise NotImplementedError
+
+
+class Equal(TypedFilter):
+    """Equality (a date against a date-time column: that whole day)."""
 
     name = _l("Equal to")
     arg_name = "equals"
 
-    def apply(self, query: Any, value: Any) -> Any:
-        try:
-            typed = _typed(self, value)
-        except (ValueError, TypeError):
-            return query.filter(NOTHING) if _text(value) else query
-        column = _column(self)
+    def condition(self, column: Any, typed: Any) -> Any:
         if isinstance(column.property.columns[0].type, sa.DateTime) and isinstance(typed, dt.datetime) \
                 and typed.time() == dt.time():
-            return query.filter(column >= typed, column < typed + dt.timedelta(days=1))
-        return query.filter(column == typed)
+            return sa.and_(column >= typed, column < typed + dt.timedelta(days=1))
+        return column == typed
 
 
-class NotEqual(BaseFilter):
-    """Inequality on the column's own type."""
+class NotEqual(TypedFilter):
+    """Inequality; empty values count as different."""
 
     name = _l("Not equal to")
     arg_name = "not_equals"
+    matches_on_bad_value = True
 
-    def apply(self, query: Any, value: Any) -> Any:
-        try:
-            typed = _typed(self, value)
-        except (ValueError, TypeError):
-            return query
-        column = _column(self)
-        return query.filter(sa.or_(column != typed, column.is_(None)))
+    def condition(self, column: Any, typed: Any) -> Any:
+        return sa.or_(column != typed, column.is_(None))
 
 
-class AtLeast(BaseFilter):
+class AtLeast(TypedFilter):
     """Greater than or equal to (dates: from this day on)."""
 
     name = _l("From")
     arg_name = "gte"
 
-    def apply(self, query: Any, value: Any) -> Any:
-        try:
-            typed = _typed(self, value)
-        except (ValueError, TypeError):
-            return query.filter(NOTHING) if _text(value) else query
-        return query.filter(_column(self) >= typed)
+    def condition(self, column: Any, typed: Any) -> Any:
+        return column >= typed
 
 
-class AtMost(BaseFilter):
+class AtMost(TypedFilter):
     """Less than or equal to (dates and times: up to the end of this day)."""
 
     name = _l("To")
     arg_name = "lte"
 
-    def apply(self, query: Any, value: Any) -> Any:
-        try:
-            typed = _typed(self, value)
-        except (ValueError, TypeError):
-            return query.filter(NOTHING) if _text(value) else query
-        column = _column(self)
+    def condition(self, column: Any, typed: Any) -> Any:
         if isinstance(typed, dt.datetime) and typed.time() == dt.time():
-            return query.filter(column < typed + dt.timedelta(days=1))
-        return query.filter(column <= typed)
+            return column < typed + dt.timedelta(days=1)
+        return column <= typed
 
 
 def _pk(value: Any) -> int | None:
