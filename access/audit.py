@@ -87,14 +87,18 @@ def _changes(obj: Any, operation: str) -> dict[str, list[Any]]:
     return result
 
 
-def _actor() -> tuple[int | None, str | None]:
+def _actor(session: Session) -> tuple[int | None, str | None]:
+    """The acting user's id and username (looked up once per request)."""
     from models.base import current_actor_id
 
-    actor = current_actor_id()
-    if actor is None:
+    user_id = current_actor_id()
+    if user_id is None:
         return None, None
-    username = g.get("audit_usernames", {}).get(actor) if has_app_context() else None
-    return actor, username
+    names: dict[int, str | None] = g.setdefault("audit_usernames", {}) if has_app_context() else {}
+    if user_id not in names:
+        names[user_id] = session.connection().execute(
+            sa.text("SELECT username FROM ab_user WHERE id = :id"), {"id": user_id}).scalar()
+    return user_id, names[user_id]
 
 
 def _rows(session: Session) -> list[dict[str, Any]]:
@@ -116,22 +120,23 @@ def _rows(session: Session) -> list[dict[str, Any]]:
 
 def record(session: Session, operation: str, model: str, record_id: int | None, changes: dict | None) -> None:
     """Write one audit row through `session`'s connection (inside its transaction)."""
+    _write(session, [{"operation": operation, "model": model, "record_id": record_id, "changes": changes}])
+
+
+def _write(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert audit rows in one statement, stamped with who, when, where from and how."""
     from models.audit import AuditLog
     from workdays import clock
 
-    user_id, _ = _actor()
-    username = None
-    if user_id is not None:
-        username = session.connection().execute(
-            sa.text("SELECT username FROM ab_user WHERE id = :id"), {"id": user_id}).scalar()
-    session.connection().execute(sa.insert(AuditLog.__table__).values(
-        at=clock.now(), user_id=user_id, username=username, ip=client_ip(), channel=channel(),
-        operation=operation, model=model, record_id=record_id, changes=changes))
+    if not rows:
+        return
+    user_id, username = _actor(session)
+    stamp = {"at": clock.now(), "user_id": user_id, "username": username, "ip": client_ip(), "channel": channel()}
+    session.connection().execute(sa.insert(AuditLog.__table__), [{**stamp, **row} for row in rows])
 
 
 def _after_flush(session: Session, flush_context: Any) -> None:
-    for row in _rows(session):
-        record(session, row["operation"], row["model"], row["record_id"], row["changes"])
+    _write(session, _rows(session))
 
 
 def install_audit(session_factory: Any) -> None:
