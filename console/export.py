@@ -62,16 +62,15 @@ def export_response(view: Any, items: list[Any], fmt: str) -> Response:
         data = buffer.getvalue().encode("utf-8")
         mimetype = "text/csv; charset=utf-8"
     else:
-        book = Workbook()
-        sheet = book.active
-        sheet.title = re.sub(r"[\[\]:*?/\\]", "、", str(view.screen.label))[:31]
-        sheet.append(header)
-        for row in rows:
-            sheet.append([_safe_cell(c) for c in row])
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(re.sub(r"[\[\]:*?/\\]", "、", str(view.screen.label))[:31])
         for i, title in enumerate(header, start=1):
             width = max([len(title) * 2] + [len(r[i - 1]) for r in rows[:200]]) + 2
             sheet.column_dimensions[get_column_letter(i)].width = min(width, 60)
         sheet.freeze_panes = "A2"
+        sheet.append(header)
+        for row in rows:
+            sheet.append([_safe_cell(c) for c in row])
         out = io.BytesIO()
         book.save(out)
         data = out.getvalue()

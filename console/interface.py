@@ -43,16 +43,25 @@ class ConsoleInterface(SQLAInterface):
               select_columns: list[str] | None = None, outer_default_load: bool = False,
               ) -> tuple[int, list[Any]]:
         """Count and fetch one page, loading listed relations in one extra query each."""
-        base = self.session.query(self.obj)
-        if filters:
-            base = filters.apply_all(base)
-        count = base.order_by(None).with_entities(sa.func.count(sa.distinct(self.get_pk()))).scalar() or 0
+        base = self._filtered(filters)
+        count = self._count(base)
         query = self.apply_order_by(base, order_column, order_direction, add_pk=True)
         if not order_column:
             query = query.order_by(self.get_pk().desc())
         query = self.apply_pagination(query, page, page_size)
         query = query.options(*self._eager_options())
         return count, query.all()
+
+    def count(self, filters: Any = None) -> int:
+        """How many rows `filters` select."""
+        return self._count(self._filtered(filters))
+
+    def _filtered(self, filters: Any) -> Any:
+        query = self.session.query(self.obj)
+        return filters.apply_all(query) if filters else query
+
+    def _count(self, query: Any) -> int:
+        return query.order_by(None).with_entities(sa.func.count(sa.distinct(self.get_pk()))).scalar() or 0
 
     def get(self, id: Any, filters: Any = None, select_columns: list[str] | None = None,
             outer_default_load: bool = False) -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import abort, flash, jsonify, redirect, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access, permission_name
@@ -338,8 +338,14 @@ class ConsoleModelView(DataScopeMixin, ModelView):
 
         if fmt not in ("xlsx", "csv"):
             abort(404)
+        filters = self.list_filters()
+        count, limit = self.datamodel.count(filters), current_app.config["EXPORT_MAX_ROWS"]
+        if count > limit:
+            flash(gettext("%(count)d records match; one export takes at most %(limit)d. "
+                          "Narrow the filters and export again.", count=count, limit=limit), "warning")
+            return redirect(self.list_url(**request.args.to_dict(flat=False)))
         order_column, order_direction = self.base_order or ("", "")
-        _count, items = self.datamodel.query(self.list_filters(), order_column, order_direction)
+        _count, items = self.datamodel.query(filters, order_column, order_direction)
         return export_response(self, items, fmt)
 
     def list_url(self, **args: Any) -> str:
