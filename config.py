@@ -99,6 +99,9 @@ class Config:
     FAB_API_MAX_PAGE_SIZE = 100
     """Largest page a REST client may ask for."""
 
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    """Largest request body (uploads included): beyond it a Chinese 413 page, before anything is parsed."""
+
     EXPORT_MAX_ROWS = 20_000
     """Largest .xlsx/.csv export; a bigger one is refused with a request to narrow the filters
     (20 000 rows take about 15 s to write, well inside gunicorn's 30 s timeout)."""

@@ -209,3 +209,17 @@ def test_the_template_names_every_column_and_imports_as_is(as_user, app_ctx):
     assert [c.value for c in sheet[1]] == [aliases[0] for aliases in COLUMNS.values()]
     page = upload(client, response.data, "模板.xlsx").get_data(as_text=True)
     assert "检查通过" in page and "GD2026030200001" in page
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(as_user, api, app_ctx):
+    coordinator = as_user("coordinator")
+    before = case_count()
+    huge = b"x" * (app_ctx.config["MAX_CONTENT_LENGTH"] + 1)
+    # raw bytes, not a (file, name) pair: werkzeug's builder would spool those to an unclosed temp file
+    page = coordinator.post("/cases/import", data=huge, content_type="multipart/form-data; boundary=x")
+    assert page.status_code == 413 and "提交的数据过大" in page.get_data(as_text=True)
+    client = api("coordinator")
+    answer = client.client.post("/api/v1/cases/", data=huge, headers={**client.headers,
+                                                                       "Content-Type": "application/json"})
+    assert answer.status_code == 413 and answer.get_json()["message"] == "提交的数据过大。"
+    assert case_count() == before
