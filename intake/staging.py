@@ -18,6 +18,8 @@ SUFFIXES = ("xlsx", "csv")
 
 def stage(directory: Path, owner_id: int, data: bytes, suffix: str) -> str:
     """Keep `data` for `owner_id`; return the token that finds it again."""
+    if suffix not in SUFFIXES:
+        raise ValueError(f"not a staged file type: {suffix!r}")
     directory.mkdir(parents=True, exist_ok=True)
     _sweep(directory)
     token = secrets.token_urlsafe(24)
