@@ -6,6 +6,10 @@ so the documentation and access/roles.py cannot drift apart.
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+from typing import Any
+
 from access.roles import ADMIN, ROLES
 from models.enums import CaseAction
 
@@ -23,15 +27,17 @@ BASIC = [("can_list", "查"), ("can_show", "看"), ("can_add", "增"), ("can_edi
 ROLE_ORDER = ["窗口人员", "协调专员", "承办人员", "领导"]
 
 
-def _zh(label: object) -> str:
-    """A lazy label in Chinese without an app: read straight from the compiled catalog."""
-    from pathlib import Path
-
+@functools.cache
+def _catalog() -> Any:
     from babel.support import Translations
 
-    catalog = Translations.load(str(Path(__file__).resolve().parent.parent / "translations"), ["zh"])
+    return Translations.load(str(Path(__file__).resolve().parent.parent / "translations"), ["zh"])
+
+
+def _zh(label: object) -> str:
+    """A lazy label in Chinese without an app: read straight from the compiled catalog."""
     msgid = getattr(label, "_args", (str(label),))[0]
-    return catalog.gettext(msgid)
+    return _catalog().gettext(msgid)
 
 
 def _extra_permissions() -> list[tuple[str, str]]:
