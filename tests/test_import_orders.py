@@ -66,7 +66,7 @@ def test_cli_registers_each_work_order_through_the_workflow(cli, app_ctx):
     event = db.session.execute(sa.select(CaseEvent).where(CaseEvent.case_id == hotline.id)).scalar_one()
     assert event.action == CaseAction.RECEIVE and event.data["channel"] == "import"
     audit = db.session.execute(sa.select(AuditLog).where(AuditLog.model == "Case",
-                                                         AuditLog.record_id == str(hotline.id))).scalars().all()
+                                                         AuditLog.record_id == hotline.id)).scalars().all()
     assert audit and all(row.channel == "import" for row in audit)
 
 
