@@ -114,8 +114,8 @@ class TypedFilter(BaseFilter):
         return query.filter(self.condition(_column(self), typed))
 
     def condition(self, column: Any, typed: Any) -> Any:
-        """The WHERE clause for a readable value."""
-        raise NotImplementedError
+        """The WHERE clause for a readable value: equality, unless a subclass compares otherwise."""
+        return column == typed
 
 
 class Equal(TypedFilter):
@@ -128,7 +128,7 @@ class Equal(TypedFilter):
         if isinstance(column.property.columns[0].type, sa.DateTime) and isinstance(typed, dt.datetime) \
                 and typed.time() == dt.time():
             return sa.and_(column >= typed, column < typed + dt.timedelta(days=1))
-        return column == typed
+        return super().condition(column, typed)
 
 
 class NotEqual(TypedFilter):

@@ -202,6 +202,27 @@ def test_supervision_notice_text(as_user, app_ctx):
     assert f"{supervision.deadline.year}年{supervision.deadline.month}月{supervision.deadline.day}日" in text
 
 
+def test_the_supervised_department_answers_the_supervision(as_user, app_ctx):
+    from models import Supervision
+    from models.enums import CaseStatus
+    from tests.workflow_support import case_in
+
+    case = act(case_in(CaseStatus.ASSIGNED), "supervise", {
+        "department_id": "清城区税务局", "supervision_level": "general", "reason": "逾期未反馈"})
+    supervision = case.supervisions[-1]
+    client = as_user("handler_tax")
+    for empty in ("   ", "x\x00", "长" * 5001):
+        refused = client.post(f"/supervisions/feedback/{supervision.id}", data={"feedback": empty},
+                              follow_redirects=True)
+        assert "请填写办理情况（不超过 5000 字）。" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Supervision, supervision.id).feedback_at is None
+    assert client.post(f"/supervisions/feedback/{supervision.id}", data={"feedback": "已于当日办结"}).status_code == 302
+    db.session.expire_all()
+    answered = db.session.get(Supervision, supervision.id)
+    assert answered.feedback == "已于当日办结" and answered.feedback_at is not None
+
+
 def test_rectification_by_the_criticized_department(as_user, app_ctx):
     social = db.session.execute(sa.select(Department).where(Department.name.like("%社会保险基金%"))).scalar_one()
     criticism = db.session.execute(sa.select(Criticism).where(Criticism.department_id == social.id)).scalars().first()

@@ -13,6 +13,7 @@ from flask_babel import gettext
 from console.errors import ConsoleError
 from console.interface import valid_pk
 from evaluation import documents
+from evaluation.answers import record_answer
 from evaluation.compute import evaluate, rescore
 from evaluation.criticism import issue_for_evaluations, issue_summary
 from evaluation.figures import FIGURES, records
@@ -171,15 +172,11 @@ class CriticismMixin:
             abort(403)
         item = self.get_item_or_404(pk)
         if request.method == "POST":
-            feedback = (request.form.get("feedback") or "").strip()
-            if not feedback or "\x00" in feedback or len(feedback) > 5000:
-                flash(gettext("Describe the rectification (up to 5000 characters)."), "danger")
-            else:
-                with acting_as(Actor.current().user.id):
-                    item.rectify_feedback, item.rectified_at = feedback, clock.today()
-                    db.session.commit()
+            if record_answer(item, request.form.get("feedback"), Actor.current(),
+                             text_attr="rectify_feedback", at_attr="rectified_at", at=clock.today()):
                 flash(gettext("Rectification recorded."), "success")
                 return redirect(url_for("CriticismView.show", pk=item.id))
+            flash(gettext("Describe the rectification (up to 5000 characters)."), "danger")
         return self.render_template("console/evaluation/rectify.html", item=item, title=gettext("Rectification"))
 
 
@@ -210,12 +207,9 @@ class SupervisionMixin:
         if not self.appbuilder.sm.has_access("can_feedback", self.class_permission_name):
             abort(403)
         item = self.get_item_or_404(pk)
-        text = (request.form.get("feedback") or "").strip()
-        if not text or "\x00" in text or len(text) > 5000:
-            flash(gettext("Describe what was done (up to 5000 characters)."), "danger")
-        else:
-            with acting_as(Actor.current().user.id):
-                item.feedback, item.feedback_at = text, clock.now()
-                db.session.commit()
+        if record_answer(item, request.form.get("feedback"), Actor.current(),
+                         text_attr="feedback", at_attr="feedback_at", at=clock.now()):
             flash(gettext("Feedback recorded."), "success")
+        else:
+            flash(gettext("Describe what was done (up to 5000 characters)."), "danger")
         return redirect(url_for("SupervisionView.show", pk=item.id))

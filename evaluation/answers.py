@@ -1,0 +1,26 @@
+"""A department's written answer to a record addressed to it: 整改反馈 to a 通报批评, 反馈 to a 督办单."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from extensions import db
+from models.base import acting_as
+from workflow.service import Actor
+
+MAX_LENGTH = 5000
+
+
+def record_answer(item: Any, raw: str | None, actor: Actor, *, text_attr: str, at_attr: str, at: Any) -> bool:
+    """Store the answer on `item` (text in `text_attr`, `at` in `at_attr`) as `actor` and commit.
+
+    False, and nothing stored, when the text is empty, longer than MAX_LENGTH or holds a NUL byte.
+    """
+    text = (raw or "").strip()
+    if not text or "\x00" in text or len(text) > MAX_LENGTH:
+        return False
+    with acting_as(actor.user.id):
+        setattr(item, text_attr, text)
+        setattr(item, at_attr, at)
+        db.session.commit()
+    return True
