@@ -7,6 +7,7 @@ import secrets
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from werkzeug.serving import run_simple
 
 from access.system import as_system
 from seed import district
@@ -54,8 +55,10 @@ def demo(host: str, port: int) -> None:
     upgrade()
     ctx = click.get_current_context()
     ctx.invoke(seed_demo)
-    click.echo(f"控制台：http://{host}:{port}/")
-    current_app.run(host=host, port=port, use_reloader=False, threaded=True)
+    click.echo(f"控制台：http://{host}:{port}/（按 Ctrl-C 停止）")
+    # Not app.run(): inside any `flask` command Flask turns it into a no-op (FLASK_RUN_FROM_CLI).
+    run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False,
+               use_debugger=False)
 
 
 @click.command("seed-bulk")
