@@ -165,14 +165,28 @@ class Config:
     协调办/监督办/帮代办 5, district-level (complex) 10."""
 
     EVALUATION_SCORING = {
-        "base": 100, "per_overdue": -5, "per_unsatisfied": -3, "per_supervision": -2, "per_criticism": -5,
-        "per_very_satisfied": 1, "bonus_cap": 5,
+        "weights": {"response_rate": 20, "signed_on_time_rate": 20, "on_time_rate": 40, "satisfaction_rate": 20},
+        "deductions": {"overdue_count": 3, "reopened_count": 2, "supervised_count": 2, "criticism_count": 5},
     }
-    """量化评价: base score, deductions per overdue assignment, 不满意, 督办 and 通报批评 received,
-    a bonus per 非常满意 up to the cap."""
+    """量化评价 score of a department for a period (evaluation/compute.py), the formula published in the README:
 
-    EVALUATION_GRADES = [(95, "excellent"), (85, "good"), (70, "pass")]
-    """Lowest score of each grade, best first; below the last: 不合格."""
+        score = clamp(Σ weight × rate / Σ weight  −  Σ points × count, 0, 100)
+
+    over the rates (percent) that have a denominator — a rate without one (no verdict, nothing due yet) drops
+    out and the remaining weights are re-normalised. Rates, judged as of the period's last day:
+
+    - 响应率 response_rate = 已签收 / 承办件数: assignments received in the period that were signed for (签收 or 反馈);
+    - 按时签收率 signed_on_time_rate = 按时签收 / 承办件数: signed by the end of the next working day;
+    - 按时办结率 on_time_rate = 按时办结 / (按时办结 + 超期): answered by the deadline, out of those whose outcome is
+      known (answered, missed, or settled by closing after the deadline; one settled before it counts in neither);
+    - 满意率 satisfaction_rate = 非常满意+满意+基本满意 / all verdicts in the period on cases the department led.
+
+    Deductions, in points per record of the period: 超期 overdue assignment, 重办 (不满意 verdict that reopened a
+    case), 督办 received, 通报批评 received. A department with no assignment in the period is 不参评: no score,
+    no grade. The leaders' adjustment is added afterwards, and the result again kept within 0–100."""
+
+    EVALUATION_GRADES = [(90, "excellent"), (80, "good"), (60, "pass")]
+    """Lowest score of 优秀, 良好 and 合格, best first; below the last: 不合格."""
 
     CRITICISM_NUMBER_PREFIX = "清城政数"
     """文号 of 通报批评 read 清城政数〔2025〕3号."""

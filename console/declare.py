@@ -58,6 +58,8 @@ class Field:
     add: bool = True
     edit: bool = True
     search: bool = False
+    exact: bool = False
+    """Searched by the whole value only (a code such as the period 2025 must not match 2025Q1)."""
     export: bool | None = None
     api: bool | None = None
     """None: the API reads what the show page shows; True: always in the API; False: never."""

@@ -18,6 +18,8 @@ import sqlalchemy as sa
 from flask_appbuilder.models.filters import BaseFilter, BaseFilterConverter, FilterRelation
 from flask_babel import lazy_gettext as _l
 
+from console.introspect import attribute
+
 INT_MAX = 2**31 - 1
 NOTHING = sa.false()
 
@@ -207,7 +209,10 @@ class RelationContains(FilterRelation):
 
 
 class ConsoleFilterConverter(BaseFilterConverter):
-    """Which filters each column type offers; the first one is the search form's."""
+    """Which filters each column type offers; the first one is the search form's.
+
+    A field declared `exact` offers equality alone, in the search panel, URLs and the API alike.
+    """
 
     conversion_table = (
         ("is_relation_many_to_one", [RelationEqual]),
@@ -225,6 +230,13 @@ class ConsoleFilterConverter(BaseFilterConverter):
         ("is_date", [AtLeast, AtMost, Equal]),
         ("is_json", []),
     )
+
+    def convert(self, col_name: str) -> Any:
+        """The filters of a column: equality alone for an exact field, else those of its type."""
+        declared = attribute(self.datamodel.obj, col_name)
+        if declared is not None and declared.field.exact:
+            return [Equal(col_name, self.datamodel)]
+        return super().convert(col_name)
 
 
 class ConditionFilter(BaseFilter):

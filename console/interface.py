@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import ColumnProperty, selectinload
 
 from console.filters import INT_MAX, ConsoleFilterConverter
 
@@ -51,6 +51,20 @@ class ConsoleInterface(SQLAInterface):
         query = self.apply_pagination(query, page, page_size)
         query = query.options(*self._eager_options())
         return count, query.all()
+
+    def apply_order_by(self, query: Any, order_column: str, order_direction: str,
+                       aliases_mapping: dict | None = None, bypass_many_to_many: bool = False,
+                       add_pk: bool = False) -> Any:
+        """FAB's ordering, except that a plain column puts empty values last in both directions, on SQLite and
+        PostgreSQL alike (e.g. 不参评 evaluations, which have no score, after the scored ones)."""
+        if not isinstance(self.list_properties.get(order_column), ColumnProperty):
+            return super().apply_order_by(query, order_column, order_direction, aliases_mapping,
+                                          bypass_many_to_many, add_pk)
+        direction = sa.asc if order_direction == "asc" else sa.desc
+        order = [direction(getattr(self.obj, order_column)).nulls_last()]
+        if add_pk and order_column != self.get_pk_name():
+            order.append(direction(self.get_pk()))
+        return query.order_by(*order)
 
     def count(self, filters: Any = None) -> int:
         """How many rows `filters` select."""

@@ -7,7 +7,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext
 
+from console.errors import ConsoleError
 from evaluation.figures import FIGURES, counts
 from evaluation.periods import Period, parse_period
 from extensions import db
@@ -16,8 +18,9 @@ from models.enums import Grade, SatisfactionLevel
 from workdays import clock
 
 TWO = Decimal("0.01")
-COUNTED = ["assigned_count", "signed_on_time", "finished_on_time", "overdue_count", "reopened_count",
-           "supervised_count"]
+HUNDRED = Decimal(100)
+COUNTED = ["assigned_count", "signed_count", "signed_on_time", "finished_on_time", "overdue_count",
+           "reopened_count", "supervised_count"]
 VERDICTS = [level.value for level in SatisfactionLevel]
 
 
@@ -27,15 +30,34 @@ def _rate(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(TWO, ROUND_HALF_UP)
 
 
-def score_of(figures: dict[str, int]) -> Decimal:
-    """Base 100 with the configured deductions and bonuses (EVALUATION_SCORING)."""
+def _within_0_100(value: Decimal) -> Decimal:
+    return min(max(value, Decimal(0)), HUNDRED).quantize(TWO, ROUND_HALF_UP)
+
+
+def rates_of(figures: dict[str, int]) -> dict[str, Decimal | None]:
+    """The rates in percent (2 decimals), None where the denominator is 0 (see EVALUATION_SCORING)."""
+    verdicts = sum(figures[v] for v in VERDICTS)
+    satisfied = sum(figures[level.value] for level in SatisfactionLevel if level.is_satisfied)
+    return {
+        "response_rate": _rate(figures["signed_count"], figures["assigned_count"]),
+        "signed_on_time_rate": _rate(figures["signed_on_time"], figures["assigned_count"]),
+        "on_time_rate": _rate(figures["finished_on_time"], figures["finished_on_time"] + figures["overdue_count"]),
+        "satisfaction_rate": _rate(satisfied, verdicts),
+        "reopen_rate": _rate(figures["reopened_count"], verdicts),
+    }
+
+
+def score_of(figures: dict[str, int], rates: dict[str, Decimal | None]) -> Decimal | None:
+    """The published formula of EVALUATION_SCORING; None (不参评) without assignments in the period."""
+    if not figures["assigned_count"]:
+        return None
     rules = current_app.config["EVALUATION_SCORING"]
-    unsatisfied = figures["unsatisfied"] + figures["very_unsatisfied"]
-    bonus = min(figures["very_satisfied"] * rules["per_very_satisfied"], rules["bonus_cap"])
-    score = (rules["base"] + figures["overdue_count"] * rules["per_overdue"]
-             + unsatisfied * rules["per_unsatisfied"] + figures["supervised_count"] * rules["per_supervision"]
-             + figures["criticism_count"] * rules["per_criticism"] + bonus)
-    return Decimal(score).quantize(TWO)
+    weights = {name: Decimal(str(weight)) for name, weight in rules["weights"].items() if rates[name] is not None}
+    total = sum(weights.values(), Decimal(0))
+    weighted = sum((w * rates[name] for name, w in weights.items()), Decimal(0)) / total if total else HUNDRED
+    deducted = sum((Decimal(str(points)) * figures[name] for name, points in rules["deductions"].items()),
+                   Decimal(0))
+    return _within_0_100(weighted - deducted)
 
 
 def grade_of(score: Decimal) -> Grade:
@@ -50,21 +72,34 @@ def apply_figures(evaluation: Evaluation, figures: dict[str, int]) -> None:
     """Write counts, rates, score and grade; the manual adjustment stays as it was."""
     for name in COUNTED + VERDICTS:
         setattr(evaluation, name, figures[name])
-    verdicts = sum(figures[v] for v in VERDICTS)
-    satisfied = sum(figures[level.value] for level in SatisfactionLevel if level.is_satisfied)
-    responded = figures["signed_on_time"]
-    evaluation.response_rate = _rate(responded, figures["assigned_count"])
-    evaluation.on_time_rate = _rate(figures["finished_on_time"], figures["assigned_count"])
-    evaluation.satisfaction_rate = _rate(satisfied, verdicts)
-    evaluation.reopen_rate = _rate(figures["reopened_count"], verdicts)
-    evaluation.computed_score = score_of(figures)
+    rates = rates_of(figures)
+    for name, value in rates.items():
+        setattr(evaluation, name, value)
+    evaluation.computed_score = score_of(figures, rates)
     rescore(evaluation)
 
 
 def rescore(evaluation: Evaluation) -> None:
-    """Score = computed score + adjustment, and its grade."""
-    evaluation.score = (Decimal(evaluation.computed_score) + Decimal(evaluation.adjustment or 0)).quantize(TWO)
+    """Score = computed score + the leaders' adjustment, kept within 0–100, and its grade; none when 不参评."""
+    if evaluation.computed_score is None:
+        evaluation.score, evaluation.grade = None, None
+        return
+    evaluation.score = _within_0_100(Decimal(evaluation.computed_score) + Decimal(evaluation.adjustment or 0))
     evaluation.grade = grade_of(evaluation.score)
+
+
+def adjust(evaluation: Evaluation) -> None:
+    """Check a leader's manual adjustment (pages and API alike) and rescore; ConsoleError when refused."""
+    if Decimal(evaluation.adjustment or 0) == 0:
+        evaluation.adjustment = Decimal(0)
+    elif evaluation.computed_score is None:
+        raise ConsoleError(gettext("The department is not rated for this period (no assignments); "
+                                   "its score cannot be adjusted."),
+                           fields={"adjustment": gettext("Not rated: leave it at 0.")})
+    elif not (evaluation.adjustment_reason or "").strip():
+        raise ConsoleError(gettext("An adjustment needs a reason."),
+                           fields={"adjustment_reason": gettext("This field is required.")})
+    rescore(evaluation)
 
 
 def evaluate(period_text: str, today: dt.date | None = None) -> list[Evaluation]:

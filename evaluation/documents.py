@@ -110,7 +110,10 @@ def criticism_document(criticism: Criticism) -> bytes:
                          f"办结时限 {due}）")
     if criticism.evaluation is not None:
         e = criticism.evaluation
-        lines.append(f"该单位 {e.period} 量化评价得分 {e.score}，等次为{e.grade.label}。")
+        if e.score is None:
+            lines.append(f"该单位 {e.period} 期内无交办事项，量化评价不参评。")
+        else:
+            lines.append(f"该单位 {e.period} 量化评价得分 {e.score}，等次为{e.grade.label}。")
     if criticism.content:
         lines.append(criticism.content)
     lines.append(f"请{criticism.department.name}于{long_date(criticism.rectify_deadline)}前完成整改，"

@@ -4,6 +4,12 @@ A figure names the records behind it (assignments, verdicts, supervisions or
 criticisms) for a department and a period. The number on an evaluation is the
 length of that list and the drill-down page shows the list itself, so the two
 always agree.
+
+An assignment belongs to the period it was handed over in, and is judged as of
+the period's last day (today, while the period runs): a signature, reply or
+settlement counts only if it happened by then, and a deadline is missed only if
+it passed by then. Recomputing a past period later therefore gives the same
+figures; lateness that shows only after a quarter's end counts in the year.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from workdays.calendar import WorkCalendar
 from workdays.store import work_calendar
 
 Keep = Callable[[Any, dt.date, WorkCalendar], bool]
+"""keep(record, as_of, calendar): whether a fetched record counts, judged as of that day."""
 
 
 @dataclass(frozen=True)
@@ -37,36 +44,55 @@ class Figure:
     model: type
     time_column: Callable[[], Any]
     department_of: Callable[[Any], int | None]
-    keep: Keep = lambda record, today, calendar: True
+    keep: Keep = lambda record, as_of, calendar: True
     extra: Callable[[], Any] = lambda: sa.true()
     load: tuple = ()
 
 
-def _received(a: Assignment, today: dt.date, cal: WorkCalendar) -> bool:
+def _by(moment: dt.datetime | None, as_of: dt.date) -> dt.date | None:
+    """The day `moment` happened, if it happened by the end of `as_of`; else None."""
+    return moment.date() if moment is not None and moment.date() <= as_of else None
+
+
+def _received(a: Assignment, as_of: dt.date, cal: WorkCalendar) -> bool:
     return a.status != AssignmentStatus.WITHDRAWN
 
 
-def _signed_on_time(a: Assignment, today: dt.date, cal: WorkCalendar) -> bool:
+def _signed(a: Assignment, as_of: dt.date, cal: WorkCalendar) -> bool:
+    # 签收, or 反馈 (which signs implicitly), by the end of the period.
+    return _received(a, as_of, cal) and _by(a.signed_at, as_of) is not None
+
+
+def _signed_on_time(a: Assignment, as_of: dt.date, cal: WorkCalendar) -> bool:
     # 签收 by the end of the working day after the case was handed over.
-    return _received(a, today, cal) and a.signed_at is not None and \
-        a.signed_at.date() <= cal.add_workdays(a.assigned_at.date(), 1)
+    signed = _by(a.signed_at, as_of)
+    return _received(a, as_of, cal) and signed is not None and signed <= cal.add_workdays(a.assigned_at.date(), 1)
 
 
-def _finished_on_time(a: Assignment, today: dt.date, cal: WorkCalendar) -> bool:
-    return _received(a, today, cal) and a.replied_at is not None and a.replied_at.date() <= a.deadline
+def _finished_on_time(a: Assignment, as_of: dt.date, cal: WorkCalendar) -> bool:
+    replied = _by(a.replied_at, as_of)
+    return _received(a, as_of, cal) and replied is not None and replied <= a.deadline
 
 
-def _overdue(a: Assignment, today: dt.date, cal: WorkCalendar) -> bool:
-    if not _received(a, today, cal):
+def _clock_stopped(a: Assignment) -> bool:
+    # The case waits for the applicant and its clock stopped before this deadline passed
+    # (a deadline missed before the suspension stays missed: see workflow.steps.resume).
+    case = a.case
+    return case.suspended and (case.suspended_at is None or case.suspended_at.date() <= a.deadline)
+
+
+def _overdue(a: Assignment, as_of: dt.date, cal: WorkCalendar) -> bool:
+    if not _received(a, as_of, cal):
         return False
-    if a.replied_at is not None:
-        return a.replied_at.date() > a.deadline
-    # Unanswered and past its deadline — unless the clock is stopped while the case is suspended.
-    return a.deadline < today and not a.case.suspended
+    # Answered, or settled because the case closed: late if that happened after the deadline.
+    done = _by(a.replied_at, as_of) or _by(a.closed_at, as_of)
+    if done is not None:
+        return done > a.deadline
+    return a.deadline < as_of and not _clock_stopped(a)
 
 
 def _levels(*levels: SatisfactionLevel) -> Keep:
-    return lambda s, today, cal: s.level in levels
+    return lambda s, as_of, cal: s.level in levels
 
 
 def _lead(s: Satisfaction) -> int | None:
@@ -81,6 +107,7 @@ VERDICT = dict(model=Satisfaction, time_column=lambda: Satisfaction.evaluated_at
 
 FIGURES: dict[str, Figure] = {f.name: f for f in [
     Figure("assigned_count", _l("Assignments received"), keep=_received, **ASSIGNMENT),
+    Figure("signed_count", _l("Signed for"), keep=_signed, **ASSIGNMENT),
     Figure("signed_on_time", _l("Signed on time"), keep=_signed_on_time, **ASSIGNMENT),
     Figure("finished_on_time", _l("Finished on time"), keep=_finished_on_time, **ASSIGNMENT),
     Figure("overdue_count", _l("Overdue"), keep=_overdue, **ASSIGNMENT),
@@ -93,15 +120,21 @@ FIGURES: dict[str, Figure] = {f.name: f for f in [
 """Figure name → definition. Verdicts count for the case's lead department."""
 
 
+def as_of(period: Period, today: dt.date) -> dt.date:
+    """The day a period's figures are judged on: its last day, or today while it runs."""
+    return min(period.end, today)
+
+
 def records(figure: Figure, period: Period, today: dt.date, department_id: int | None = None) -> list[Any]:
-    """Every record `figure` counts in `period` (for one department, when given)."""
+    """Every record `figure` counts in `period` (for one department, when given), judged as of the period's end."""
+    judged_on = as_of(period, today)
     column = figure.time_column()
     query = sa.select(figure.model).where(column >= period.start_time, column < period.end_time, figure.extra())
     if figure.load:
         query = query.options(*[selectinload(rel) for rel in figure.load])
     calendar = work_calendar()
     found = [r for r in db.session.execute(query.order_by(column)).scalars()
-             if figure.keep(r, today, calendar)]
+             if figure.keep(r, judged_on, calendar)]
     if department_id is not None:
         found = [r for r in found if figure.department_of(r) == department_id]
     return found

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from console.declare import MenuGroup, Screen, field
 from models.base import Model, Stamped, enum_type
 from models.department import Department
-from models.enums import AssignmentRole, AssignmentStatus, ExtensionStatus
+from models.enums import AssignmentRole, AssignmentStatus, CaseAction, ExtensionStatus
 from models.user import StaffUser
 from workdays import clock
 
@@ -61,11 +61,21 @@ class Assignment(Stamped, Model):
     )
     extension_days: Mapped[int | None] = mapped_column(info=field(_l("Extension days requested")))
     extension_reason: Mapped[str | None] = mapped_column(sa.Text, info=field(_l("Reason for extension")))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(
+        sa.DateTime, info=field(_l("Closed at"), _l("When the case was closed with this assignment still open")),
+    )
+    close_reason: Mapped[CaseAction | None] = mapped_column(
+        enum_type(CaseAction), info=field(_l("Closed by"), _l("The step that closed the case"), search=True),
+    )
 
     @property
     def is_active(self) -> bool:
         """Still the department's to work on (not withdrawn)."""
         return self.status != AssignmentStatus.WITHDRAWN
+
+    def close(self, action: CaseAction) -> None:
+        """Settle an open assignment because its case was closed by `action`."""
+        self.status, self.closed_at, self.close_reason = AssignmentStatus.CLOSED, clock.now(), action
 
     def __str__(self) -> str:
         return f"{self.case.number if self.case else ''} → {self.department}"

@@ -144,6 +144,13 @@ class AssignmentStatus(LabeledEnum):
     SIGNED = "signed", _l("In progress")
     REPLIED = "replied", _l("Replied")
     WITHDRAWN = "withdrawn", _l("Withdrawn")
+    CLOSED = "closed", _l("Closed with the case")
+    """Still unanswered when the case was closed (办结, 当场办结, 不予受理 or 归档): settled, no longer pending."""
+
+    @property
+    def is_open(self) -> bool:
+        """Waiting for the department: to sign for, or signed and in progress."""
+        return self in (AssignmentStatus.PENDING, AssignmentStatus.SIGNED)
 
 
 class ExtensionStatus(LabeledEnum):

@@ -6,17 +6,45 @@ import datetime as dt
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from console.declare import MenuGroup, QuickFilter, Screen, field
+from console.formatting import display
 from models.base import Model, Stamped, enum_type
 from models.department import Department
 from models.enums import DepartmentKind, Grade, PeriodKind
 
 
+def _unanswered_overdue() -> sa.ColumnElement[bool]:
+    """An assignment of the period, still open today, whose running deadline passed within the period."""
+    from models.assignment import Assignment
+    from models.case import Case
+    from models.enums import AssignmentStatus
+    from workdays import clock
+
+    clock_stopped = sa.and_(Case.suspended.is_(True), sa.or_(
+        Case.suspended_at.is_(None), sa.func.date(Case.suspended_at) <= Assignment.deadline))
+    return sa.exists().where(
+        Assignment.department_id == Evaluation.department_id,
+        Assignment.status.in_([AssignmentStatus.PENDING, AssignmentStatus.SIGNED]),
+        sa.func.date(Assignment.assigned_at) >= Evaluation.period_start,
+        sa.func.date(Assignment.assigned_at) <= Evaluation.period_end,
+        Assignment.deadline < Evaluation.period_end,
+        Assignment.deadline < clock.today(),
+        Case.id == Assignment.case_id,
+        ~clock_stopped,
+    )
+
+
+def _criticism_candidates() -> sa.ColumnElement[bool]:
+    """通报批评候选: 不合格, or an assignment of the period left unanswered past its deadline."""
+    return sa.or_(Evaluation.grade == Grade.FAIL, _unanswered_overdue())
+
+
 def _award_candidates() -> sa.ColumnElement[bool]:
-    """评先评优候选: top grade and no 通报批评 of the department within the period."""
+    """评先评优候选: 优秀, no 通报批评 of the department within the period, and never a criticism candidate."""
     from models.criticism import Criticism
 
     criticized = sa.exists().where(
@@ -24,23 +52,13 @@ def _award_candidates() -> sa.ColumnElement[bool]:
         sa.func.date(Criticism.issued_at) >= Evaluation.period_start,
         sa.func.date(Criticism.issued_at) <= Evaluation.period_end,
     )
-    return sa.and_(Evaluation.grade == Grade.EXCELLENT, ~criticized)
+    return sa.and_(Evaluation.grade == Grade.EXCELLENT, ~criticized, ~_criticism_candidates())
 
 
-def _criticism_candidates() -> sa.ColumnElement[bool]:
-    """通报批评候选: 不合格, or an assignment of the period past its deadline without 反馈."""
-    from models.assignment import Assignment
-    from models.enums import AssignmentStatus
-    from workdays import clock
-
-    unanswered = sa.exists().where(
-        Assignment.department_id == Evaluation.department_id,
-        Assignment.status.in_([AssignmentStatus.PENDING, AssignmentStatus.SIGNED]),
-        sa.func.date(Assignment.assigned_at) >= Evaluation.period_start,
-        sa.func.date(Assignment.assigned_at) <= Evaluation.period_end,
-        Assignment.deadline < clock.today(),
-    )
-    return sa.or_(Evaluation.grade == Grade.FAIL, unanswered)
+def _grade_or_not_rated(value: object) -> object:
+    """The grade's label; 不参评 when the department had no assignment in the period."""
+    grade = Grade.parse(value)
+    return display(grade) if grade is not None else gettext("Not rated")
 
 
 def _rate(label: object) -> dict:
@@ -51,7 +69,8 @@ class Evaluation(Stamped, Model):
     """The figures of one department for one period (year, quarter or month).
 
     Counts come from the case data; leaders may adjust the score with a reason,
-    and recomputing a period keeps that adjustment.
+    and recomputing a period keeps that adjustment. Without an assignment in the
+    period the department is 不参评: no score and no grade.
     """
 
     __tablename__ = "evaluation"
@@ -71,7 +90,7 @@ class Evaluation(Stamped, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     period: Mapped[str] = mapped_column(
         sa.String(10), index=True,
-        info=field(_l("Period"), _l("2025, 2025Q2 or 2025-06"), form=False, list=True, search=True),
+        info=field(_l("Period"), _l("2025, 2025Q2 or 2025-06"), form=False, list=True, search=True, exact=True),
     )
     period_kind: Mapped[PeriodKind] = mapped_column(
         enum_type(PeriodKind), info=field(_l("Period type"), form=False, search=True),
@@ -88,6 +107,8 @@ class Evaluation(Stamped, Model):
                    search=True),
     )
     assigned_count: Mapped[int] = mapped_column(default=0, info=_rate(_l("Assignments received")))
+    signed_count: Mapped[int] = mapped_column(
+        default=0, server_default="0", info=field(_l("Signed for"), form=False, search=True))
     signed_on_time: Mapped[int] = mapped_column(default=0, info=_rate(_l("Signed on time")))
     finished_on_time: Mapped[int] = mapped_column(default=0, info=_rate(_l("Finished on time")))
     overdue_count: Mapped[int] = mapped_column(default=0, info=_rate(_l("Overdue")))
@@ -99,11 +120,14 @@ class Evaluation(Stamped, Model):
     unsatisfied: Mapped[int] = mapped_column(default=0, info=field(_l("Unsatisfied"), form=False))
     very_unsatisfied: Mapped[int] = mapped_column(default=0, info=field(_l("Very unsatisfied"), form=False))
     response_rate: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2), info=_rate(_l("Response rate (%)")))
+    signed_on_time_rate: Mapped[Decimal | None] = mapped_column(
+        sa.Numeric(5, 2), info=_rate(_l("Signed-on-time rate (%)")))
     on_time_rate: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2), info=_rate(_l("On-time rate (%)")))
     satisfaction_rate: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2), info=_rate(_l("Satisfaction rate (%)")))
     reopen_rate: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2), info=_rate(_l("Reopen rate (%)")))
-    computed_score: Mapped[Decimal] = mapped_column(
-        sa.Numeric(6, 2), default=Decimal("100"), info=field(_l("Computed score"), form=False),
+    computed_score: Mapped[Decimal | None] = mapped_column(
+        sa.Numeric(6, 2), info=field(_l("Computed score"), _l("By the published formula; empty when not rated"),
+                                     form=False),
     )
     adjustment: Mapped[Decimal] = mapped_column(
         sa.Numeric(6, 2), default=Decimal("0"),
@@ -113,12 +137,13 @@ class Evaluation(Stamped, Model):
         sa.Text, info=field(_l("Reason for adjustment"), _l("Required whenever the adjustment is not zero"),
                             textarea=True),
     )
-    score: Mapped[Decimal] = mapped_column(
-        sa.Numeric(6, 2), default=Decimal("100"), index=True,
-        info=field(_l("Score"), form=False, list=True, search=True),
+    score: Mapped[Decimal | None] = mapped_column(
+        sa.Numeric(6, 2), index=True,
+        info=field(_l("Score"), _l("0–100; empty when not rated"), form=False, list=True, search=True),
     )
-    grade: Mapped[Grade] = mapped_column(
-        enum_type(Grade), default=Grade.PASS, index=True, info=field(_l("Grade"), form=False, list=True, search=True),
+    grade: Mapped[Grade | None] = mapped_column(
+        enum_type(Grade), index=True,
+        info=field(_l("Grade"), form=False, list=True, search=True, formatter=_grade_or_not_rated),
     )
     computed_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, info=field(_l("Computed at"), form=False))
 

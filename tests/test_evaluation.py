@@ -91,10 +91,13 @@ def test_score_formula_on_constructed_cases(bureau, app):
     assert evaluation.overdue_count == 2
     assert evaluation.supervised_count == 1
     assert (evaluation.very_satisfied, evaluation.unsatisfied, evaluation.reopened_count) == (1, 1, 1)
-    # 100 − 5×2 overdue − 3×1 unsatisfied − 2×1 supervision − 5×1 criticism + 1 very satisfied
-    assert evaluation.computed_score == Decimal("81.00")
-    assert evaluation.grade == Grade.PASS
-    assert evaluation.on_time_rate == Decimal("25.00") and evaluation.satisfaction_rate == Decimal("50.00")
+    # signed: the on-time one (on time) and the late one (by its reply) → 响应率 2/4 = 50, 按时签收率 1/4 = 25;
+    # 按时办结率 1/(1 on time + 2 overdue) = 33.33; 满意率 1/2 = 50
+    # (20×50 + 20×25 + 40×33.33 + 20×50) / 100 = 38.332; − 3×2 overdue − 2×1 reopened − 2×1 supervision
+    # − 5×1 criticism = 23.33
+    assert evaluation.computed_score == Decimal("23.33")
+    assert evaluation.grade == Grade.FAIL
+    assert evaluation.on_time_rate == Decimal("33.33") and evaluation.satisfaction_rate == Decimal("50.00")
 
 
 def test_recomputing_is_idempotent_and_keeps_the_adjustment(as_user, app_ctx):

@@ -24,14 +24,14 @@ def screen_mixins() -> dict[type, tuple[tuple[type, ...], tuple[type, ...]]]:
     from models import Case, Criticism, Evaluation, Notification, Supervision
     from views.case_api import CaseApiMixin
     from views.cases import CaseWorkflowMixin
-    from views.evaluations import CriticismMixin, EvaluationMixin, SupervisionMixin
+    from views.evaluations import CriticismMixin, EvaluationApiMixin, EvaluationMixin, SupervisionMixin
     from views.notifications import NotificationMixin
     from views.work_orders import CaseImportMixin
 
     return {
         Case: ((CaseWorkflowMixin, CaseImportMixin), (CaseApiMixin,)),
         Notification: ((NotificationMixin,), ()),
-        Evaluation: ((EvaluationMixin,), ()),
+        Evaluation: ((EvaluationMixin,), (EvaluationApiMixin,)),
         Criticism: ((CriticismMixin,), ()),
         Supervision: ((SupervisionMixin,), ()),
     }

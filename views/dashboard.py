@@ -10,7 +10,7 @@ from flask import g, redirect, url_for
 from flask_appbuilder import BaseView, IndexView, expose
 from flask_babel import lazy_gettext as _l
 
-from access.scope import scope_condition
+from access.scope import scope_condition, user_department
 from console.introspect import screen_of
 from extensions import db
 from models import Assignment, Case, DutyRota
@@ -58,11 +58,19 @@ def case_tiles() -> list[Tile]:
 
 
 def assignment_tiles() -> list[Tile]:
-    """A department's own work: assignments to sign for and in progress."""
+    """A department's own work: its assignments to sign for and in progress.
+
+    Only for a user bound to one department (承办人员); those who see every department
+    have no "my department" and follow the case tiles instead.
+    """
+    department = user_department()
+    if department is True or department is None:
+        return []
     tiles = []
     for status, tone in ((AssignmentStatus.PENDING, "primary"), (AssignmentStatus.SIGNED, "default")):
-        tiles.append(Tile(status.label, _count(Assignment, Assignment.status == status),
-                          url_for("AssignmentView.list", _flt_0_status=status.value), tone))
+        tiles.append(Tile(status.label, _count(Assignment, sa.and_(
+            Assignment.department_id == department, Assignment.status == status)),
+            url_for("AssignmentView.list", _flt_0_status=status.value), tone))
     return tiles
 
 

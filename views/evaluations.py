@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -14,7 +13,7 @@ from console.errors import ConsoleError
 from console.interface import valid_pk
 from evaluation import documents
 from evaluation.answers import record_answer
-from evaluation.compute import evaluate, rescore
+from evaluation.compute import adjust, evaluate
 from evaluation.criticism import issue_for_evaluations, issue_summary
 from evaluation.figures import FIGURES, records
 from evaluation.periods import parse_period
@@ -42,12 +41,9 @@ class EvaluationMixin:
     extra_permissions = ("can_generate",)
 
     def update_item(self, item: Evaluation, form: Any) -> Evaluation:
-        """A leader's adjustment needs a reason; the score and grade follow it."""
+        """A leader's adjustment needs a reason; the score and grade follow it (see evaluation.compute.adjust)."""
         form.populate_obj(item)
-        if Decimal(item.adjustment or 0) != 0 and not (item.adjustment_reason or "").strip():
-            raise ConsoleError(gettext("An adjustment needs a reason."),
-                               fields={"adjustment_reason": gettext("This field is required.")})
-        rescore(item)
+        adjust(item)
         self.datamodel.session.commit()
         return item
 
@@ -139,6 +135,14 @@ class EvaluationMixin:
 
         return self.render_template("console/evaluation/criticize.html", items=items, t=t, errors=errors,
                                     values=request.form, note=NOTE, title=t.label, lookups={})
+
+
+class EvaluationApiMixin:
+    """Mixed into the generated EvaluationApi: a PUT adjustment obeys the same rule as the edit page."""
+
+    def pre_update(self, item: Evaluation) -> None:
+        """Check the adjustment and rescore before the change is stored."""
+        adjust(item)
 
 
 class CriticismMixin:

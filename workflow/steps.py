@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -105,6 +106,18 @@ def precondition_problem(case: Case, t: Transition, actor: Actor) -> str | None:
     return None
 
 
+def close_assignments(case: Case, action: A) -> dict:
+    """Settle every assignment still open when `action` closes the case; the event data naming them.
+
+    A department cannot sign for or answer a closed case, so its 交办单 leaves every pending list
+    (dashboard, reminders, candidate filters); the figures judge it by when it was settled.
+    """
+    settled = [a for a in case.assignments if a.status.is_open]
+    for assignment in settled:
+        assignment.close(action)
+    return {"closed_assignments": [a.department_id for a in settled]} if settled else {}
+
+
 def _set_due(case: Case, days: int, start: Any = None) -> None:
     due, estimated = deadlines.due_after(start or clock.today(), days)
     case.due_date, case.due_estimated = due, estimated
@@ -132,7 +145,8 @@ def decline(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
     case.decline_reason, case.redirect_to = v["reason"], v["redirect_to"]
     case.responded_at = case.responded_at or clock.now()
     case.suspended = False
-    return _effect(data={"reason": v["reason"], "redirect_to": v["redirect_to"]})
+    return _effect(data={"reason": v["reason"], "redirect_to": v["redirect_to"],
+                         **close_assignments(case, A.DECLINE)})
 
 
 def _resolve(case: Case, v: dict) -> None:
@@ -147,7 +161,7 @@ def resolve_on_spot(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
     _resolve(case, v)
     if case.track is None:
         case.track = Track.ON_SPOT
-    return _effect(data={"solved": v["solved"].value})
+    return _effect(data={"solved": v["solved"].value, **close_assignments(case, A.RESOLVE_ON_SPOT)})
 
 
 # ---- 交办 ------------------------------------------------------------------------------
@@ -271,10 +285,10 @@ def escalate(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
 def reassign(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
     """Withdraw the unfinished assignments and return the case to 研判 for a new 交办.
 
-    Assignments already answered stay as they are: that work was done and counts.
+    Assignments already answered (or settled when an earlier round closed) stay as they are: they count.
     """
     for assignment in active_assignments(case):
-        if assignment.status != AssignmentStatus.REPLIED:
+        if assignment.status.is_open:
             assignment.status = AssignmentStatus.WITHDRAWN
     previous = case.lead_department_id
     case.lead_department = None
@@ -284,11 +298,22 @@ def reassign(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
 
 @step(A.SUSPEND)
 def suspend(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
-    """Stop the clock while the applicant gathers materials."""
+    """Stop the clock while the applicant gathers materials (see `resume` for an overdue case)."""
     today = clock.today()
     case.suspended, case.suspended_at = True, clock.now()
     case.remaining_workdays = deadlines.remaining_workdays(today, case.due_date) if case.due_date else None
     return _effect(data={"reason": v["reason"], "remaining_workdays": case.remaining_workdays})
+
+
+def _resumed(deadline: dt.date, paused_on: dt.date, today: dt.date) -> tuple[dt.date, bool] | None:
+    """The (deadline, estimated) after a suspension from `paused_on` to `today`; None: the deadline stays.
+
+    The working days left on the day the clock stopped are counted again from `today`. A deadline already
+    missed when the clock stopped had none left: it is kept as it was, and the case stays overdue.
+    """
+    if deadline < paused_on:
+        return None
+    return deadlines.due_after(today, deadlines.remaining_workdays(paused_on, deadline))
 
 
 @step(A.RESUME)
@@ -296,13 +321,13 @@ def resume(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
     """Restart the clock with the working days that were left; assignment deadlines move the same way."""
     today = clock.today()
     paused_on = case.suspended_at.date() if case.suspended_at else today
-    if case.due_date is not None:
-        left = max(case.remaining_workdays or 0, 0)
-        case.due_date, case.due_estimated = deadlines.due_after(today, left)
+    moved = _resumed(case.due_date, paused_on, today) if case.due_date is not None else None
+    if moved is not None:
+        case.due_date, case.due_estimated = moved
     for assignment in active_assignments(case):
-        if assignment.status != AssignmentStatus.REPLIED:
-            left = max(deadlines.remaining_workdays(paused_on, assignment.deadline), 0)
-            assignment.deadline = deadlines.due_after(today, left)[0]
+        moved = _resumed(assignment.deadline, paused_on, today) if assignment.status.is_open else None
+        if moved is not None:
+            assignment.deadline = moved[0]
     case.suspended, case.suspended_at, case.remaining_workdays = False, None, None
     return _effect(deadline=case.due_date)
 
@@ -313,7 +338,8 @@ def resume(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
 def resolve(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
     """Record the result (办结)."""
     _resolve(case, v)
-    return _effect(department_id=case.lead_department_id, data={"solved": v["solved"].value})
+    return _effect(department_id=case.lead_department_id,
+                   data={"solved": v["solved"].value, **close_assignments(case, A.RESOLVE)})
 
 
 @step(A.EVALUATE)
@@ -352,7 +378,7 @@ def archive(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
     seq = next_number(db.session, "archive", now.year)
     case.archive_number = f"GD-{now.year}-{seq:04d}"
     case.archived_at = now
-    return _effect(data={"archive_number": case.archive_number})
+    return _effect(data={"archive_number": case.archive_number, **close_assignments(case, A.ARCHIVE)})
 
 
 @step(A.CRITICIZE)
