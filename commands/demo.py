@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
 from access.system import as_system
+from commands.errors import ConsoleCommand
 from seed import district
 
 
@@ -31,7 +32,7 @@ def _print_accounts(password: str | None, new: list[str]) -> None:
         click.echo("账号已存在，密码未改变。")
 
 
-@click.command("seed-demo")
+@click.command("seed-demo", cls=ConsoleCommand)
 @with_appcontext
 def seed_demo() -> None:
     """Load the article's district, accounts and 60 cases (idempotent)."""
@@ -44,7 +45,7 @@ def seed_demo() -> None:
     _print_accounts(password if (generated or report.new_accounts) else None, report.new_accounts)
 
 
-@click.command("demo")
+@click.command("demo", cls=ConsoleCommand)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @with_appcontext
@@ -61,7 +62,7 @@ def demo(host: str, port: int) -> None:
                use_debugger=False)
 
 
-@click.command("seed-bulk")
+@click.command("seed-bulk", cls=ConsoleCommand)
 @click.option("--cases", "count", type=int, required=True, help="要生成的反映事项数量")
 @click.option("--seed", "seed_value", type=int, default=1, show_default=True, help="随机种子")
 @with_appcontext

@@ -8,9 +8,10 @@ from flask.cli import with_appcontext
 
 from access.sync import sync_permissions
 from access.system import as_system
+from commands.errors import CommandError, ConsoleCommand
 
 
-@click.command("sync-permissions")
+@click.command("sync-permissions", cls=ConsoleCommand)
 @with_appcontext
 def sync_permissions_command() -> None:
     """Write the declared permissions and the five roles into the database."""
@@ -18,7 +19,7 @@ def sync_permissions_command() -> None:
     click.echo("权限与角色已同步。")
 
 
-@click.command("fill-holidays")
+@click.command("fill-holidays", cls=ConsoleCommand)
 @click.option("--year", type=int, required=True, help="年份，例如 2026")
 @with_appcontext
 def fill_holidays(year: int) -> None:
@@ -30,7 +31,7 @@ def fill_holidays(year: int) -> None:
     click.echo(f"{year} 年：新增 {added} 条节假日调整。")
 
 
-@click.command("remind")
+@click.command("remind", cls=ConsoleCommand)
 @with_appcontext
 def remind() -> None:
     """Write due-soon and overdue notifications (idempotent; run daily by cron), e-mail a digest."""
@@ -41,23 +42,19 @@ def remind() -> None:
     click.echo(f"即将超期提醒 {report.due_soon} 条，超期提醒 {report.overdue} 条，邮件 {report.emails} 封。")
 
 
-@click.command("evaluate")
+@click.command("evaluate", cls=ConsoleCommand)
 @click.option("--period", required=True, help="2025、2025Q2 或 2025-06")
 @with_appcontext
 def evaluate_command(period: str) -> None:
     """Compute 量化评价 for a period (idempotent; keeps manual adjustments)."""
-    from console.errors import ConsoleError
     from evaluation.compute import evaluate
 
-    try:
-        with as_system():
-            results = evaluate(period)
-    except ConsoleError as exc:
-        raise click.BadParameter(str(exc), param_hint="--period") from exc
+    with as_system():
+        results = evaluate(period)
     click.echo(f"{period}：已计算 {len(results)} 个单位的量化评价。")
 
 
-@click.command("audit-purge")
+@click.command("audit-purge", cls=ConsoleCommand)
 @click.option("--days", type=int, default=None, help="保留天数，默认取 AUDIT_RETENTION_DAYS（不少于 180）")
 @with_appcontext
 def audit_purge(days: int | None) -> None:
@@ -67,7 +64,7 @@ def audit_purge(days: int | None) -> None:
     minimum = 180
     days = days if days is not None else current_app.config["AUDIT_RETENTION_DAYS"]
     if days < minimum:
-        raise click.BadParameter(f"日志至少保留 {minimum} 天。", param_hint="--days")
+        raise CommandError(f"日志至少保留 {minimum} 天。")
     with as_system():
         audit, logins = purge(days)
     click.echo(f"已清理 {days} 天前的操作日志 {audit} 条、登录日志 {logins} 条。")

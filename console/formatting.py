@@ -31,3 +31,14 @@ def long_date(value: dt.date | None) -> str:
     if value is None:
         return ""
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+FEW = 10
+"""How many items a message names before it only counts the rest (a flash lives in the session cookie)."""
+
+
+def first_few(items: list[str], limit: int = FEW) -> str:
+    """“A、B、C” — or, past `limit` items, the first `limit` and “等 N 件” (N counts all of them)."""
+    if len(items) <= limit:
+        return "、".join(items)
+    return gettext("%(items)s and others, %(count)d in all", items="、".join(items[:limit]), count=len(items))

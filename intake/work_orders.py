@@ -21,7 +21,7 @@ from flask_babel import gettext
 from console.introspect import attribute
 from console.validators import printable
 from extensions import db
-from intake.tables import SheetRow, read_rows
+from intake.tables import Sheet, SheetRow, read_rows
 from models import Case, ServiceItem
 from models.enums import ApplicantKind, Channel
 from workflow.registration import case_problems, register_case
@@ -78,15 +78,15 @@ class ImportReport:
 def import_work_orders(data: bytes, filename: str, actor: Actor, *, dry_run: bool = False) -> ImportReport:
     """Check every row of the file and, unless `dry_run` or a row is wrong, register them all in one transaction."""
     report = ImportReport()
-    rows = read_rows(data, filename)
-    report.rows = len(rows)
-    headers = _header_map(rows, report)
+    sheet = read_rows(data, filename)
+    report.rows = len(sheet.rows)
+    headers = _header_map(sheet, report)
     if not report.ok:
         return report
     items = {item.name: item for item in db.session.execute(sa.select(ServiceItem)).scalars()}
     seen = _imported_refs()
     cases = []
-    for row in rows:
+    for row in sheet.rows:
         case = _case_of(row, headers, items, report)
         if case is None:
             continue
@@ -108,8 +108,8 @@ def import_work_orders(data: bytes, filename: str, actor: Actor, *, dry_run: boo
     return report
 
 
-def _header_map(rows: list[SheetRow], report: ImportReport) -> dict[str, str]:
-    present: list[str] = list(rows[0].cells) if rows else []
+def _header_map(sheet: Sheet, report: ImportReport) -> dict[str, str]:
+    present = sheet.headers
     found = {}
     for name, aliases in COLUMNS.items():
         header = next((a for a in aliases if a in present), None)
@@ -122,7 +122,7 @@ def _header_map(rows: list[SheetRow], report: ImportReport) -> dict[str, str]:
     unused = [h for h in present if h not in found.values()]
     if unused:
         report.notes.append(gettext("Columns not imported: %(headers)s", headers="、".join(unused)))
-    if not rows:
+    if not sheet.rows:
         report.notes.append(gettext("The file has a header row but no work orders."))
     return found
 

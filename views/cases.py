@@ -15,6 +15,7 @@ from flask_babel import gettext
 from markupsafe import Markup
 
 from console.errors import ConsoleError
+from console.formatting import FEW, first_few
 from console.interface import valid_pk
 from models import Case
 from models.enums import CaseAction, CaseStatus
@@ -187,11 +188,14 @@ class CaseWorkflowMixin:
                 flash(str(exc), "danger")
                 errors = exc.fields
             else:
+                # Flashes travel in the session cookie: name a few cases, count the rest.
                 if result.done:
                     flash(gettext("%(action)s done for %(count)d case(s): %(numbers)s",
-                                  action=t.label, count=len(result.done), numbers="、".join(result.done)), "success")
-                for number, reason in result.refused:
+                                  action=t.label, count=len(result.done), numbers=first_few(result.done)), "success")
+                for number, reason in result.refused[:FEW]:
                     flash(gettext("%(number)s not changed: %(reason)s", number=number, reason=reason), "warning")
+                if len(result.refused) > FEW:
+                    flash(gettext("%(count)d more case(s) not changed.", count=len(result.refused) - FEW), "warning")
                 return redirect(url_for("CaseView.list"))
         if skipped:
             flash(gettext("%(count)d selected record(s) do not exist or are outside your scope; "

@@ -14,8 +14,10 @@ from urllib.parse import quote
 from flask import Response, abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder.baseviews import expose
 from flask_babel import gettext
+from markupsafe import Markup
 
 from console.errors import ConsoleError
+from console.formatting import FEW
 from intake import staging
 from intake.work_orders import COLUMNS, ImportReport, import_work_orders, template_workbook
 from workflow.service import Actor
@@ -96,11 +98,24 @@ class CaseImportMixin:
                                         report=report, token=None, filename=None, columns=COLUMNS,
                                         max_mb=MAX_UPLOAD // (1024 * 1024))
         staging.discard(_staging_dir(), actor.user.id, token)
-        flash(gettext("Imported %(count)d work order(s): %(numbers)s", count=len(report.created),
-                      numbers="、".join(report.created)), "success")
-        for line in report.skipped:
+        # A flash travels in the session cookie: a count and a range, never 3 000 numbers.
+        imported = url_for("CaseView.list", quick="to_assess", _oc_CaseView="number", _od_CaseView="desc")
+        flash(Markup('{} <a href="{}">{}</a>').format(
+            _imported_message(report.created), imported, gettext("Show the imported cases")), "success")
+        for line in report.skipped[:FEW]:
             flash(line, "warning")
-        return redirect(url_for("CaseView.list", quick="to_assess"))
+        if len(report.skipped) > FEW:
+            flash(gettext("%(count)d more work order(s) were already imported and skipped.",
+                          count=len(report.skipped) - FEW), "warning")
+        return redirect(imported)
+
+
+def _imported_message(numbers: list[str]) -> str:
+    """“已导入 N 件工单（first 至 last）”: a count and the first and last new number, however many."""
+    if not numbers:
+        return gettext("Imported %(count)d work order(s).", count=0)
+    span = numbers[0] if len(numbers) == 1 else gettext("%(first)s to %(last)s", first=numbers[0], last=numbers[-1])
+    return gettext("Imported %(count)d work order(s) (%(numbers)s).", count=len(numbers), numbers=span)
 
 
 def _staging_dir() -> Path:

@@ -1,0 +1,50 @@
+"""The console's commands refuse in Chinese: no English “Error:”, no click usage text, exit status 1."""
+
+from __future__ import annotations
+
+import pytest
+
+from extensions import db
+
+
+@pytest.fixture
+def run(app, app_ctx):
+    def invoke(*args: str):
+        db.session.remove()
+        return app.test_cli_runner().invoke(args=list(args))
+
+    return invoke
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["evaluate", "--period", "x"], "考评期间"),
+    (["evaluate"], "缺少参数 --period"),
+    (["evaluate", "--period"], "--period"),
+    (["evaluate", "--period", "2025", "--frobnicate"], "没有选项 --frobnicate"),
+    (["fill-holidays", "--year", "abc"], "参数 --year 的值无效"),
+    (["audit-purge", "--days", "30"], "至少保留 180 天"),
+    (["audit-purge", "--days", "many"], "参数 --days 的值无效"),
+    (["seed-bulk", "--cases", "0"], "必须大于 0"),
+    (["import-orders", "/nonexistent/orders.xlsx"], "找不到文件"),
+    (["import-orders"], "缺少参数 FILE"),
+])
+def test_a_refusal_is_one_chinese_line_on_stderr(run, args, said):
+    result = run(*args)
+    assert result.exit_code == 1, result.output
+    assert said in result.stderr, result.output
+    for english in ("Error", "Usage:", "Invalid value", "Missing", "Try '"):
+        assert english not in result.output, result.output
+
+
+def test_an_unreadable_import_file_is_refused_in_chinese(run, tmp_path):
+    path = tmp_path / "orders.xlsx"
+    path.write_bytes(b"\x00garbage")
+    result = run("import-orders", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("文件不是可读取的 Excel 工作簿"), result.output
+    assert "Error" not in result.output
+
+
+def test_help_still_works(run):
+    result = run("import-orders", "--help")
+    assert result.exit_code == 0 and "--dry-run" in result.output
