@@ -27,6 +27,10 @@ NOT_AUDITED = {"AuditLog", "LoginLog", "Notification", "YearCounter", "Permissio
 """Logs themselves, notifications and counters are not business records; FAB's permission
 tables are rebuilt from code."""
 SECRET_FIELDS = {"password"}
+UNLOGGED_CHANGES = {"updated_at", "updated_by_id", "version", "changed_on",
+                    "last_login", "login_count", "fail_login_count"}
+"""Stamps that change with every write, and FAB's login counters, which change with every login
+(logins are in the login log): a change of these alone is no change worth a row."""
 
 
 def channel() -> str:
@@ -82,7 +86,7 @@ def _changes(obj: Any, operation: str) -> dict[str, list[Any]]:
         elif history.has_changes():
             old = history.deleted[0] if history.deleted else None
             new = history.added[0] if history.added else None
-            if _plain(old) != _plain(new) and key not in ("updated_at", "updated_by_id", "version", "changed_on"):
+            if _plain(old) != _plain(new) and key not in UNLOGGED_CHANGES:
                 result[key] = [_masked(model, key, old), _masked(model, key, new)]
     return result
 

@@ -40,7 +40,6 @@ PERMISSIONS = {
 FAB_GROUPS = {
     "StaffUserView": _l("Users"), "List Users": _l("Users"),
     "ConsoleRoleView": _l("Roles"), "List Roles": _l("Roles"),
-    "ConsoleGroupView": _l("User groups"), "List Groups": _l("User groups"),
     "ResetPasswordView": _l("Users"), "ResetMyPasswordView": _l("Own account"),
     "UserInfoEditView": _l("Own account"), "SecurityApi": _l("API access"), "MenuApi": _l("API access"),
     "OpenApi": _l("API documentation"), "SwaggerView": _l("API documentation"),

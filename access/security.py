@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask_appbuilder.models.sqla.filters import FilterNotEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
@@ -14,7 +15,7 @@ from flask_appbuilder.security.sqla.models import (
     ViewMenu,
     assoc_permissionview_role,
 )
-from flask_appbuilder.security.views import UserDBModelView, UserGroupModelView
+from flask_appbuilder.security.views import ResetPasswordView, UserDBModelView, UserGroupModelView
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField
 from wtforms.validators import InputRequired
@@ -22,24 +23,30 @@ from wtforms.validators import InputRequired
 from access.login_view import ConsoleAuthDBView
 from access.passwords import PasswordPolicy
 from access.role_views import ConsoleRoleView
+from access.system import SYSTEM_ACCOUNT_REFUSED, SYSTEM_USERNAME, GuardsSystemAccount
 from console.cache import request_cache
 from console.declare import MenuGroup
 from console.formatting import display
 from console.forms import AjaxSelectField
 from models.department import Department
-from models.user import StaffUser
+from models.user import USER_LABELS, StaffUser
 
 
-class StaffUserView(UserDBModelView):
-    """FAB's user screen, with the department that decides a handler's data scope."""
+class StaffUserView(GuardsSystemAccount, UserDBModelView):
+    """FAB's user screen, with the department that decides a handler's data scope.
+
+    The system account is not listed, and a request naming it is refused (GuardsSystemAccount).
+    """
 
     datamodel = SQLAInterface(StaffUser)
     exclude_route_methods = {"download"}
-    label_columns = {**UserDBModelView.label_columns, "department": _l("Department"),
-                     "must_change_password": _l("Must change password at next login"),
-                     "locked_until": _l("Locked until")}
+    base_filters = [["username", FilterNotEqual, SYSTEM_USERNAME]]
+    label_columns = {**UserDBModelView.label_columns, **USER_LABELS}
     description_columns = {
         **UserDBModelView.description_columns,
+        # FAB's texts speak of LDAP and OpenID, which the console does not use.
+        "username": _l("The name the user logs in with"),
+        "email": _l("Reminders and notices are e-mailed here"),
         "department": _l("Handlers see only the cases assigned to this department"),
     }
     list_columns = ["username", "last_name", "first_name", "department", "active", "roles"]
@@ -57,7 +64,7 @@ class StaffUserView(UserDBModelView):
     ]
     formatters_columns = {name: display for name in (
         "active", "department", "last_login", "login_count", "fail_login_count", "created_on", "changed_on",
-        "locked_until", "must_change_password",
+        "locked_until", "must_change_password", "roles",
         "created_by", "changed_by", "email", "first_name", "last_name", "username")}
     _department = AjaxSelectField(_l("Department"), model=Department, url="/departments/related/parent",
                                   description=_l("Handlers see only the cases assigned to this department"))
@@ -70,12 +77,36 @@ class StaffUserView(UserDBModelView):
     }
     edit_form_extra_fields = {"department": _department, "must_change_password": _must_change}
 
+    def pre_add(self, item: Any) -> None:
+        """FAB's password hashing; created and changed in the center's time (FAB stamps the server's)."""
+        from workdays import clock
+
+        super().pre_add(item)
+        item.created_on = item.changed_on = clock.now()
+
+    def pre_update(self, item: Any) -> None:
+        """FAB's change stamp, in the center's time."""
+        from workdays import clock
+
+        super().pre_update(item)
+        item.changed_on = clock.now()
+
+
+class ConsoleResetPasswordView(GuardsSystemAccount, ResetPasswordView):
+    """FAB's form for setting another user's password; the system account is refused."""
+
+    class_permission_name = "ResetPasswordView"  # FAB's name: roles and labels keep pointing at it
+
 
 class ConsoleGroupView(UserGroupModelView):
-    """FAB's user-group screen, without its unused file-download route."""
+    """FAB's user-group screen, which the console does not use: no route, no permission, no menu entry.
 
-    exclude_route_methods = {"download"}
-    formatters_columns = {"roles": display, "users": display}
+    FAB's register_views adds a group view unconditionally; with no routes it
+    declares no permission (so access/sync.py removes any left in a database),
+    and register_views below drops its menu entry.
+    """
+
+    include_route_methods: set[str] = set()
 
 
 class ConsoleSecurityApi(SecurityApi):
@@ -98,6 +129,7 @@ class ConsoleSecurityManager(SecurityManager):
     security_api = ConsoleSecurityApi
     rolemodelview = ConsoleRoleView
     groupmodelview = ConsoleGroupView
+    resetpasswordview = ConsoleResetPasswordView
     userstatschartview = None  # FAB's chart pulls Google's gstatic; no outside hosts here
 
     def register_views(self) -> None:
@@ -114,7 +146,7 @@ class ConsoleSecurityManager(SecurityManager):
             if system is None:
                 menu.add_category(MenuGroup.SYSTEM.name, icon=MenuGroup.SYSTEM.icon, label=MenuGroup.SYSTEM.label)
                 system = menu.find(MenuGroup.SYSTEM.name)
-            system.childs.extend(c for c in security.childs if c.name != "-")
+            system.childs.extend(c for c in security.childs if c.name not in ("-", "List Groups"))
             menu.menu.remove(security)
 
     def create_jwt_manager(self, app: Any) -> Any:
@@ -175,6 +207,15 @@ class ConsoleSecurityManager(SecurityManager):
             log_login(username or "", known, LoginResult.FAILURE)
         return None
 
+    def update_user_auth_stat(self, user: Any, success: bool = True) -> None:
+        """FAB's login counters, with the last login in the center's time (FAB stamps the server's)."""
+        from workdays import clock
+
+        super().update_user_auth_stat(user, success)
+        if success:
+            user.last_login = clock.now()
+            self.update_user(user)
+
     def add_user(self, username: str, first_name: str, last_name: str, email: str, role: Any = None,
                  password: str = "", hashed_password: str = "", groups: Any = None, commit: bool = True) -> Any:
         """FAB's, refusing a password that breaks the policy (forms, CLI `fab create-admin` …)."""
@@ -192,7 +233,7 @@ class ConsoleSecurityManager(SecurityManager):
         if user:
             from workdays import clock
 
-            user.password_changed_at = clock.now()
+            user.password_changed_at = user.created_on = user.changed_on = clock.now()
             if commit:
                 self.session.commit()
         return user
@@ -203,6 +244,8 @@ class ConsoleSecurityManager(SecurityManager):
         from workdays import clock
 
         user = self.get_user_by_id(userid)
+        if user.username == SYSTEM_USERNAME:
+            raise ValueError(str(SYSTEM_ACCOUNT_REFUSED))
         problems = password_problems(password, user.username)
         if problems:
             raise ValueError(" ".join(problems))

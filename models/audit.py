@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,8 +12,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from console.declare import MenuGroup, QuickFilter, Screen, field
+from console.declare import MenuGroup, QuickFilter, Screen, display, field
+from console.formatting import display as display_value
 from models.base import LabeledEnum, Model, enum_type
+from models.user import SYSTEM_USERNAME, USER_LABELS
 from workdays import clock
 
 
@@ -23,6 +27,26 @@ class AuditOperation(LabeledEnum):
     DELETE = "delete", _l("Deleted")
     REVEAL = "reveal", _l("Personal data revealed")
     PURGE = "purge", _l("Old log entries purged")
+
+
+class AuditChannel(LabeledEnum):
+    """Where a change or a login came from (stored as its code in both logs)."""
+
+    UI = "ui", _l("Web page")
+    API = "api", _l("REST API")
+    CLI = "cli", _l("Command line")
+    IMPORT = "import", _l("Work-order import")
+    SEED = "seed", _l("Demo data")
+
+
+def channel_label(code: str | None) -> Any:
+    """The channel's Chinese name (an unknown code as it is)."""
+    return AuditChannel.parse(code).label if AuditChannel.parse(code) else (code or "")
+
+
+def username_label(username: str | None) -> Any:
+    """User names as stored, except the system account, which reads 系统."""
+    return _l("System") if username == SYSTEM_USERNAME else (username or "")
 
 
 class LoginResult(LabeledEnum):
@@ -55,18 +79,26 @@ class AuditLog(Model):
     at: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=clock.now, index=True,
                                             info=field(_l("Time"), list=True, search=True))
     user_id: Mapped[int | None] = mapped_column(index=True)
-    username: Mapped[str | None] = mapped_column(sa.String(128), info=field(_l("User"), list=True, search=True))
+    username: Mapped[str | None] = mapped_column(sa.String(128), info=field(
+        _l("User"), list=True, search=True, formatter=username_label))
     ip: Mapped[str | None] = mapped_column(sa.String(64), info=field(_l("IP address"), list=True, search=True))
-    channel: Mapped[str] = mapped_column(sa.String(16), info=field(_l("Channel"), list=True, search=True))
+    channel: Mapped[str] = mapped_column(sa.String(16), info=field(
+        _l("Operation channel"), list=True, search=True, formatter=channel_label))
     operation: Mapped[AuditOperation] = mapped_column(
         enum_type(AuditOperation), index=True, info=field(_l("Operation"), list=True, search=True))
-    model: Mapped[str] = mapped_column(sa.String(60), info=field(_l("Record type"), list=True, search=True))
+    model: Mapped[str] = mapped_column(sa.String(60), info=field(
+        _l("Record type"), list=True, search=True, formatter=lambda name: record_type(name).label))
     record_id: Mapped[int | None] = mapped_column(info=field(_l("Record id"), list=True, search=True))
-    changes: Mapped[dict[str, Any] | None] = mapped_column(
-        sa.JSON, info=field(_l("Changed fields"), formatter=lambda value: describe_changes(value)))
+    changes: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, info=field(_l("Changed fields"), show=False))
+
+    @display(_l("Changed fields"), show=True)
+    @property
+    def changed_fields(self) -> str:
+        """“字段：旧值 → 新值” lines, in the words of the record's own screen."""
+        return describe_changes(self.changes, self.model)
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.operation} {self.model}#{self.record_id}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.operation} {record_type(self.model).label} {self.record_id}"
 
 
 class LoginLog(Model):
@@ -88,7 +120,8 @@ class LoginLog(Model):
                                           info=field(_l("User name"), list=True, search=True))
     user_id: Mapped[int | None] = mapped_column()
     ip: Mapped[str | None] = mapped_column(sa.String(64), info=field(_l("IP address"), list=True, search=True))
-    channel: Mapped[str] = mapped_column(sa.String(16), info=field(_l("Channel"), list=True, search=True))
+    channel: Mapped[str] = mapped_column(sa.String(16), info=field(
+        _l("Login channel"), list=True, search=True, formatter=channel_label))
     result: Mapped[LoginResult] = mapped_column(enum_type(LoginResult), index=True,
                                                 info=field(_l("Result"), list=True, search=True))
     user_agent: Mapped[str | None] = mapped_column(sa.String(300), info=field(_l("Browser")))
@@ -97,21 +130,73 @@ class LoginLog(Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.result}"
 
 
-def describe_changes(changes: dict[str, Any] | None) -> str:
-    """“字段：旧值 → 新值” lines, with the fields' Chinese labels."""
-    from console.introspect import labels
+@dataclass(frozen=True)
+class RecordType:
+    """How the audit screens name a logged model and its fields."""
+
+    label: Any
+    fields: dict[str, Any]
+    """Column name → label, for the fields the record's own screen shows."""
+    hidden: frozenset[str] = frozenset()
+    """Fields declared not to be shown (machine data such as an event's JSON details)."""
+
+
+SECURITY_RECORDS = {"StaffUser": RecordType(_l("User"), USER_LABELS),
+                    "Role": RecordType(_l("Role"), {"name": _l("Name")})}
+"""FAB's tables that the audit log sees, with the names the user and role screens give them."""
+
+
+def record_type(name: str | None) -> RecordType:
+    """A logged model's Chinese name and field labels, from its class name as the log stores it."""
+    from console.introspect import attributes, screen_of
     from models import SCREEN_MODELS
 
+    if name in SECURITY_RECORDS:
+        return SECURITY_RECORDS[name]
+    model = next((m for m in SCREEN_MODELS if m.__name__ == name), None)
+    if model is None:
+        return RecordType(name or "", {})
+    screen = screen_of(model)
+    fields: dict[str, Any] = {}
+    hidden = set()
+    for attr in attributes(model):
+        for key in (attr.name, attr.fk_name):
+            if key and attr.field.show:
+                fields.setdefault(key, attr.field.label)
+            elif key:
+                hidden.add(key)
+    return RecordType(screen.item_label or screen.label, fields, frozenset(hidden - set(fields)))
+
+
+def describe_changes(changes: dict[str, Any] | None, model_name: str | None = None) -> str:
+    """“字段：旧值 → 新值” lines in the words of the record's own screen: its labels, enum labels, 是/否,
+    times to the second; the fields its screen does not show are left out here (they stay in the row)."""
     if not changes:
         return ""
-    names: dict[str, Any] = {}
-    for model in SCREEN_MODELS:
-        for key, label in labels(model).items():
-            names.setdefault(key, label)
+    kind = record_type(model_name)
+    names = {"id": _l("Record id"), **kind.fields}
+    model = next((m.class_ for m in Model.registry.mappers if m.class_.__name__ == model_name), None)
     lines = []
     for key, (old, new) in changes.items():
-        lines.append(f"{names.get(key, key)}：{'' if old is None else old} → {'' if new is None else new}")
+        if key not in kind.hidden:
+            lines.append(f"{names.get(key, key)}：{_value(model, key, old)} → {_value(model, key, new)}")
     return "\n".join(lines)
+
+
+ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d+)?$")
+
+
+def _value(model: type | None, key: str, value: Any) -> str:
+    """One logged value as a person reads it: codes as labels, booleans as 是/否, no microseconds."""
+    if value is None:
+        return ""
+    column = sa.inspect(model).columns.get(key) if model is not None else None
+    if column is not None and isinstance(column.type, sa.Enum) and column.type.enum_class:
+        member = column.type.enum_class.parse(value) if hasattr(column.type.enum_class, "parse") else None
+        return display_value(member if member is not None else value)
+    if isinstance(value, str) and ISO_TIME.match(value):
+        return ISO_TIME.sub(r"\1 \2", value)
+    return display_value(value)
 
 
 class ImmutableLogError(RuntimeError):

@@ -14,6 +14,21 @@
     return texts[key] || key;
   }
 
+  // Select2 writes its own words into the page (the clear button's title, "No results found"):
+  // every select, FAB's included, takes them from #console-texts.
+  if ($.fn.select2) {
+    $.fn.select2.defaults.set("language", {
+      noResults: function () { return t("noResults"); },
+      searching: function () { return t("searching"); },
+      loadingMore: function () { return t("loadingMore"); },
+      errorLoading: function () { return t("errorLoading"); },
+      removeAllItems: function () { return t("removeAllItems"); },
+      inputTooShort: function () { return t("inputTooShort"); },
+      inputTooLong: function () { return t("inputTooLong"); },
+      maximumSelected: function () { return t("maximumSelected"); }
+    });
+  }
+
   function initAjaxSelect(elem) {
     var $el = $(elem);
     if ($el.data("select2")) { return; }
@@ -24,12 +39,6 @@
       allowClear: true,
       placeholder: $el.data("placeholder") || "",
       minimumInputLength: 0,
-      language: {
-        noResults: function () { return t("noResults"); },
-        searching: function () { return t("searching"); },
-        loadingMore: function () { return t("loadingMore"); },
-        errorLoading: function () { return t("errorLoading"); }
-      },
       ajax: {
         url: $el.data("url"),
         dataType: "json",
@@ -58,6 +67,13 @@
 
   $(function () {
     $(".console-ajax-select").each(function () { initAjaxSelect(this); });
+
+    // FAB builds its plain selects (roles …) with the placeholder "Select a State": build them again.
+    $(".my_select2").each(function () {
+      var $el = $(this);
+      if ($el.data("select2")) { $el.select2("destroy"); }
+      $el.select2({ placeholder: t("choose"), allowClear: true, theme: "bootstrap" });
+    });
 
     // Confirmed POST (delete): FAB's confirmation modal, then a CSRF-protected POST.
     var pendingUrl = null;
