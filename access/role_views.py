@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from access.permission_labels import label_for
+from console.listargs import SafeListArgs
 
 
 def grouped(permission_views: list[Any]) -> list[tuple[Any, list[tuple[Any, Any]]]]:
@@ -55,7 +56,7 @@ def _permissions_text(permissions: list[Any]) -> Markup:
     return Markup("<br>").join(lines)
 
 
-class ConsoleRoleView(RoleModelView):
+class ConsoleRoleView(SafeListArgs, RoleModelView):
     """FAB's role screen with Chinese, grouped permissions."""
 
     exclude_route_methods = {"download"}

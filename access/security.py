@@ -28,11 +28,13 @@ from console.cache import request_cache
 from console.declare import MenuGroup
 from console.formatting import display
 from console.forms import AjaxSelectField
+from console.interface import ConsoleInterface
+from console.listargs import SafeListArgs
 from models.department import Department
 from models.user import USER_LABELS, StaffUser
 
 
-class StaffUserView(GuardsSystemAccount, UserDBModelView):
+class StaffUserView(GuardsSystemAccount, SafeListArgs, UserDBModelView):
     """FAB's user screen, with the department that decides a handler's data scope.
 
     The system account is not listed, and a request naming it is refused (GuardsSystemAccount).
@@ -131,6 +133,13 @@ class ConsoleSecurityManager(SecurityManager):
     groupmodelview = ConsoleGroupView
     resetpasswordview = ConsoleResetPasswordView
     userstatschartview = None  # FAB's chart pulls Google's gstatic; no outside hosts here
+
+    def __init__(self, appbuilder: Any) -> None:
+        super().__init__(appbuilder)
+        # FAB's SQLAInterface looks a filter's related row up with any string (`_flt_0_roles=abc`
+        # is a 500) and pages with any number; the console's interface parses both first.
+        for view in (self.userdbmodelview, self.rolemodelview):
+            view.datamodel = ConsoleInterface(view.datamodel.obj)
 
     def register_views(self) -> None:
         """FAB's security screens, filed under our 系统管理 menu; the API login rate-limited too."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import prison
 from flask import request
 from flask_appbuilder.api import ModelRestApi, expose, protect, safe
 from flask_appbuilder.security.decorators import permission_name
@@ -20,6 +19,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from console.api_query import chinese_fab_message, query_problem
 from console.api_schema import ConsoleSchemaConverter
 from console.api_spec import ERROR_RESPONSES, ApiSpecMixin
 from console.build import view_permissions
@@ -108,26 +108,17 @@ class ConsoleApi(ApiSpecMixin, DataScopeMixin, ModelRestApi):
         return None
 
     def _refuse_unreadable_query(self) -> Any:
-        """A `q` that makes prison raise anything but its ParserException (e.g. `q=1e+5`
-        raises ValueError) escapes FAB's rison decorator as a 500: answer 400 first."""
-        value = request.args.get("q")
-        if value:
-            try:
-                prison.loads(value)
-            except prison.decoder.ParserException:
-                pass  # FAB tries JSON next and answers 400 itself (see response_400)
-            except Exception:  # noqa: BLE001 - ValueError, IndexError … from prison's number parser
-                return self.response_400(gettext("The query parameter q is neither rison nor JSON."))
-        return None
+        """Check `q` before FAB's rison decorator does: its refusals are English, and some values
+        (`q=1e+5`, a page of 2**70 or -1) reached the database as a 500 (console.api_query)."""
+        problem = query_problem(self, (request.endpoint or "").rpartition(".")[2], request.args.get("q"))
+        return self.response_400(problem) if problem else None
 
     # ---- responses in Chinese ---------------------------------------------------------
 
     def response_400(self, message: Any = None) -> Any:
         text = stringify(message or gettext("The request is malformed."))
-        if isinstance(text, str) and text.startswith("Not a valid rison"):
-            # FAB's own answers to a bad `q`; its detail (from jsonschema) stays for developers.
-            detail = text.removeprefix("Not a valid rison/json argument").removeprefix("Not a valid rison schema")
-            text = gettext("The query parameter q is not valid.") + (f"（{detail.strip()}）" if detail.strip() else "")
+        if isinstance(text, str):
+            text = chinese_fab_message(text)
         return self.response(400, message=text)
 
     def response_401(self) -> Any:

@@ -15,6 +15,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy.orm import ColumnProperty, selectinload
 
 from console.filters import INT_MAX, ConsoleFilterConverter
+from console.listargs import clamp_page
 
 
 def valid_pk(value: Any) -> int | None:
@@ -42,13 +43,18 @@ class ConsoleInterface(SQLAInterface):
               page: int | None = None, page_size: int | None = None,
               select_columns: list[str] | None = None, outer_default_load: bool = False,
               ) -> tuple[int, list[Any]]:
-        """Count and fetch one page, loading listed relations in one extra query each."""
+        """Count and fetch one page, loading listed relations in one extra query each.
+
+        A page or size beyond what OFFSET/LIMIT hold (or below zero) is moved within reach.
+        """
         base = self._filtered(filters)
         count = self._count(base)
         query = self.apply_order_by(base, order_column, order_direction, add_pk=True)
         if not order_column:
             query = query.order_by(self.get_pk().desc())
-        query = self.apply_pagination(query, page, page_size)
+        if page_size is not None:
+            page_size = min(max(page_size, 1), INT_MAX)
+        query = self.apply_pagination(query, clamp_page(page, page_size), page_size)
         query = query.options(*self._eager_options())
         return count, query.all()
 

@@ -8,14 +8,12 @@ selects that loaded whole tables, and no export.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access, permission_name
-from flask_appbuilder.urltools import get_order_args
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -25,14 +23,14 @@ from console.declare import QuickFilter, Screen
 from console.errors import ConsoleError
 from console.filters import ConditionFilter
 from console.interface import valid_pk
+from console.listargs import SafeListArgs
 from console.scoping import DataScopeMixin
 from console.widgets import ConsoleFormWidget, ConsoleListWidget, ConsoleSearchWidget
 
-FILTER_ARG = re.compile(r"_flt_(\d{1,2})_(\w+)")
 STALE_MESSAGE = _l("This record was changed by someone else; reload the page and try again.")
 
 
-class ConsoleModelView(DataScopeMixin, ModelView):
+class ConsoleModelView(SafeListArgs, DataScopeMixin, ModelView):
     """A screen generated from a model's declarations (see console.build)."""
 
     model: type
@@ -74,20 +72,6 @@ class ConsoleModelView(DataScopeMixin, ModelView):
         name = request.args.get("quick")
         return next((q for q in self.screen.quick_filters if q.name == name), None)
 
-    def read_filter_args(self) -> None:
-        """FAB's `_flt_<n>_<column>` arguments, ignoring unknown columns and out-of-range
-        operators (FAB's own reader raises IndexError on `_flt_9_title`)."""
-        filters = self._filters
-        filters.clear_filters()
-        available = filters.get_search_filters()
-        for arg in request.args:
-            match = FILTER_ARG.fullmatch(arg)
-            if not match:
-                continue
-            index, column = int(match.group(1)), match.group(2)
-            if column in available and index < len(available[column]):
-                filters.add_filter_index(column, index, request.args.getlist(arg))
-
     def list_filters(self) -> Any:
         """The user's search filters joined with scope, base filters and the quick filter."""
         self.read_filter_args()
@@ -98,13 +82,8 @@ class ConsoleModelView(DataScopeMixin, ModelView):
         return joined
 
     def _list(self, **kwargs: Any) -> dict:
-        order_column, order_direction = get_order_args().get(self.__class__.__name__, ("", ""))
-        page = max(self._int_arg("page") or 0, 0)
-        page_size = min(max(self._int_arg("psize") or self.page_size, 1), 100)
-        if order_column and order_column not in self.order_columns:
-            order_column, order_direction = "", ""
-        if not order_column and self.base_order:
-            order_column, order_direction = self.base_order
+        order_column, order_direction = self.list_order()
+        page, page_size = self.list_paging()
         filters = self.list_filters()
         count, items = self.datamodel.query(filters, order_column, order_direction,
                                             page=page, page_size=page_size)
@@ -128,14 +107,6 @@ class ConsoleModelView(DataScopeMixin, ModelView):
         return self._get_search_widget(form=self.search_form.refresh(), widgets=widgets)
 
     # ---- show / add / edit / delete ----------------------------------------------
-
-    def _int_arg(self, prefix: str) -> int | None:
-        """`page_<View>` / `psize_<View>` as an int; garbage reads as absent (FAB's int() would 500)."""
-        raw = request.args.get(f"{prefix}_{self.__class__.__name__}")
-        try:
-            return int(raw) if raw is not None else None
-        except ValueError:
-            return None
 
     show_formatters_columns: dict = {}
 
