@@ -15,8 +15,12 @@ from flask_login import login_user
 
 from access.login_log import is_locked, lock_minutes_left
 from access.sessions import end_session, start_session
+from console.forms import guarded
 from models.audit import LoginResult
 from views.auth import safe_next
+
+LoginForm = guarded(LoginForm_db)
+"""FAB's login form; a user name with control characters is refused before it reaches the database."""
 
 
 class ConsoleAuthDBView(AuthDBView):
@@ -27,7 +31,7 @@ class ConsoleAuthDBView(AuthDBView):
     def login(self) -> Any:
         if g.user is not None and g.user.is_authenticated:
             return redirect(self._get_safe_next_url())
-        form = LoginForm_db()
+        form = LoginForm()
         if form.validate_on_submit():
             next_url = safe_next(request.args.get("next")) or self.appbuilder.get_url_for_index
             sm = self.appbuilder.sm

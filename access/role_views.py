@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from access.permission_labels import label_for
+from console.forms import GuardedForms
 from console.listargs import SafeListArgs
 
 
@@ -56,7 +57,7 @@ def _permissions_text(permissions: list[Any]) -> Markup:
     return Markup("<br>").join(lines)
 
 
-class ConsoleRoleView(SafeListArgs, RoleModelView):
+class ConsoleRoleView(SafeListArgs, GuardedForms, RoleModelView):
     """FAB's role screen with Chinese, grouped permissions."""
 
     exclude_route_methods = {"download"}

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_appbuilder.models.sqla.filters import FilterNotEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.api import SecurityApi
+from flask_appbuilder.security.forms import UserInfoEdit
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import (
     Permission,
@@ -15,10 +16,15 @@ from flask_appbuilder.security.sqla.models import (
     ViewMenu,
     assoc_permissionview_role,
 )
-from flask_appbuilder.security.views import ResetPasswordView, UserDBModelView, UserGroupModelView
+from flask_appbuilder.security.views import (
+    ResetPasswordView,
+    UserDBModelView,
+    UserGroupModelView,
+    UserInfoEditView,
+)
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField
-from wtforms.validators import InputRequired
+from wtforms.validators import DataRequired, InputRequired
 
 from access.login_view import ConsoleAuthDBView
 from access.passwords import PasswordPolicy
@@ -27,14 +33,14 @@ from access.system import SYSTEM_ACCOUNT_REFUSED, SYSTEM_USERNAME, GuardsSystemA
 from console.cache import request_cache
 from console.declare import MenuGroup
 from console.formatting import display
-from console.forms import AjaxSelectField
+from console.forms import AjaxSelectField, GuardedForms, guarded
 from console.interface import ConsoleInterface
 from console.listargs import SafeListArgs
 from models.department import Department
 from models.user import USER_LABELS, StaffUser
 
 
-class StaffUserView(GuardsSystemAccount, SafeListArgs, UserDBModelView):
+class StaffUserView(GuardsSystemAccount, SafeListArgs, GuardedForms, UserDBModelView):
     """FAB's user screen, with the department that decides a handler's data scope.
 
     The system account is not listed, and a request naming it is refused (GuardsSystemAccount).
@@ -78,6 +84,8 @@ class StaffUserView(GuardsSystemAccount, SafeListArgs, UserDBModelView):
                                                  "digits, symbols; not the user name.")),
     }
     edit_form_extra_fields = {"department": _department, "must_change_password": _must_change}
+    # FAB's roles_or_groups_required looks for a `groups` field this form does not have (a 500).
+    validators_columns = {"roles": [DataRequired(_l("Choose at least one role."))]}
 
     def pre_add(self, item: Any) -> None:
         """FAB's password hashing; created and changed in the center's time (FAB stamps the server's)."""
@@ -98,6 +106,14 @@ class ConsoleResetPasswordView(GuardsSystemAccount, ResetPasswordView):
     """FAB's form for setting another user's password; the system account is refused."""
 
     class_permission_name = "ResetPasswordView"  # FAB's name: roles and labels keep pointing at it
+
+
+class ConsoleUserInfoEditView(UserInfoEditView):
+    """FAB's form for one's own name, refusing control characters like every other form."""
+
+    route_base = "/userinfoeditview"
+    class_permission_name = "UserInfoEditView"  # FAB's name: roles and labels keep pointing at it
+    form = guarded(UserInfoEdit)
 
 
 class ConsoleGroupView(UserGroupModelView):
@@ -132,6 +148,7 @@ class ConsoleSecurityManager(SecurityManager):
     rolemodelview = ConsoleRoleView
     groupmodelview = ConsoleGroupView
     resetpasswordview = ConsoleResetPasswordView
+    userinfoeditview = ConsoleUserInfoEditView
     userstatschartview = None  # FAB's chart pulls Google's gstatic; no outside hosts here
 
     def __init__(self, appbuilder: Any) -> None:

@@ -12,7 +12,7 @@ from marshmallow import ValidationError, fields, validate
 
 from console.interface import INT_MAX, valid_pk
 from console.introspect import attribute, attributes
-from console.validators import max_length_message, printable
+from console.validators import max_length_message, text_rule
 
 MESSAGES = {
     "required": _l("This field is required."),
@@ -104,14 +104,15 @@ class ConsoleSchemaConverter(Model2SchemaConverter):
         if sa_col is None:
             return field
         validators: list[Any] = []
+        declared = attribute(model, name)
         if isinstance(sa_col.type, sa.String) and not isinstance(sa_col.type, sa.Enum):
-            validators.append(_rule_validator(printable))
+            multiline = declared.multiline if declared is not None else isinstance(sa_col.type, sa.Text)
+            validators.append(_rule_validator(text_rule(multiline)))
             if sa_col.type.length:
                 validators.append(validate.Length(max=sa_col.type.length,
                                                   error=str(max_length_message(sa_col.type.length))))
         if isinstance(sa_col.type, sa.Integer):
             validators.append(validate.Range(min=-INT_MAX, max=INT_MAX, error=gettext("Number out of range.")))
-        declared = attribute(model, name)
         if declared is not None:
             validators.extend(_rule_validator(r) for r in declared.field.validators)
         for attr in attributes(model):

@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from console.formatting import display
 from console.introspect import names
+from console.validators import without_control_characters
 from workdays import clock
 
 
@@ -34,6 +35,9 @@ def export_rows(view: Any, items: list[Any]) -> tuple[list[str], list[list[str]]
 
 
 def _safe_cell(text: str) -> str:
+    # Control characters stored before they were refused (openpyxl raises on them, a lone
+    # surrogate cannot be encoded) become U+FFFD instead of failing the whole export.
+    text = without_control_characters(text)
     # Spreadsheet formula injection: a cell starting with = + - @ is shown, not run.
     if text[:1] in ("=", "+", "@", "\t", "\r") or (text[:1] == "-" and not _is_number(text)):
         return "'" + text
@@ -57,7 +61,7 @@ def export_response(view: Any, items: list[Any], fmt: str) -> Response:
         buffer = io.StringIO()
         buffer.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
         writer = csv.writer(buffer)
-        writer.writerow(header)
+        writer.writerow([_safe_cell(c) for c in header])
         writer.writerows([[_safe_cell(c) for c in row] for row in rows])
         data = buffer.getvalue().encode("utf-8")
         mimetype = "text/csv; charset=utf-8"
@@ -68,7 +72,7 @@ def export_response(view: Any, items: list[Any], fmt: str) -> Response:
             width = max([len(title) * 2] + [len(r[i - 1]) for r in rows[:200]]) + 2
             sheet.column_dimensions[get_column_letter(i)].width = min(width, 60)
         sheet.freeze_panes = "A2"
-        sheet.append(header)
+        sheet.append([_safe_cell(c) for c in header])
         for row in rows:
             sheet.append([_safe_cell(c) for c in row])
         out = io.BytesIO()

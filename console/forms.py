@@ -1,6 +1,7 @@
 """WTForms built from the field declarations: add, edit and search forms.
 
-Every text field refuses NUL bytes and over-long input with a Chinese message;
+Every text field refuses control characters (TextGuard, also on FAB's own forms) and over-long
+input with a Chinese message;
 enums are selects of Chinese labels posting stable codes; relations are
 searchable AJAX selects that never load a whole related table.
 """
@@ -21,17 +22,18 @@ from wtforms import (
     DecimalField,
     Field,
     IntegerField,
+    PasswordField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms import validators as v
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import html_params
 
 from console.introspect import Attribute, attributes
-from console.validators import Rule, max_length_message, printable
+from console.validators import Rule, max_length_message, text_rule
 
 INT_MAX = 2**31 - 1
 
@@ -50,6 +52,45 @@ class RuleValidator:
         message = self.rule(field.data)
         if message:
             raise ValidationError(str(message))
+
+
+class NoControlCharacters:
+    """Refuses control characters first, before any validator (FAB's Unique) sends the value to the database."""
+
+    def __init__(self, multiline: bool) -> None:
+        self.rule = text_rule(multiline)
+
+    def __call__(self, form: Any, field: Any) -> None:
+        message = self.rule(field.data)
+        if message:
+            raise StopValidation(str(message))
+
+
+class TextGuard:
+    """Form mixin: every text field (textareas multi-line, the rest single-line; passwords are only
+    hashed) refuses control characters. Console forms are built on it; FAB's through `guarded`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self:
+            if isinstance(field, StringField) and not isinstance(field, PasswordField):
+                field.validators = [NoControlCharacters(isinstance(field, TextAreaField)), *field.validators]
+
+
+def guarded(form_class: type) -> type:
+    """`form_class` with TextGuard (for FAB's forms: users, roles, login, own details)."""
+    if issubclass(form_class, TextGuard):
+        return form_class
+    return type(form_class.__name__, (TextGuard, form_class), {})
+
+
+class GuardedForms:
+    """Mixin for a FAB ModelView whose add and edit forms FAB builds: both get TextGuard."""
+
+    def _init_forms(self) -> None:
+        super()._init_forms()
+        self.add_form = guarded(self.add_form)
+        self.edit_form = guarded(self.edit_form)
 
 
 class NotInFuture:
@@ -190,7 +231,7 @@ def _is_required(attr: Attribute, column: sa.Column) -> bool:
 
 
 def _text_validators(attr: Attribute, column: sa.Column) -> list[Any]:
-    result: list[Any] = [RuleValidator(printable)]
+    result: list[Any] = []
     length = getattr(column.type, "length", None)
     if length and not isinstance(column.type, sa.Enum):
         result.append(v.Length(max=length, message=str(max_length_message(length))))
@@ -242,7 +283,7 @@ def form_field(attr: Attribute, related_url: str, *, search: bool = False) -> Fi
                                                                    message=str(_l("Number out of range.")))],
                                    description=description, places=2)
     text_rules = [presence, *_text_validators(attr, column), *rules]
-    if isinstance(ctype, sa.Text) or decl.textarea:
+    if attr.multiline:
         return TextAreaField(label, text_rules, description=description, filters=[_strip],
                              render_kw={"rows": 4})
     if isinstance(ctype, sa.String):
@@ -259,7 +300,7 @@ def build_form(model: type, place: str, related_url: str) -> type[DynamicForm]:
         built = form_field(attr, related_url)
         if built is not None:
             props[attr.name] = built
-    return type(f"{model.__name__}{place.title()}Form", (DynamicForm,), props)
+    return type(f"{model.__name__}{place.title()}Form", (TextGuard, DynamicForm), props)
 
 
 def build_search_form(model: type, related_url: str) -> type[DynamicForm]:

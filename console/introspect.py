@@ -31,6 +31,12 @@ class Attribute:
         return None
 
     @property
+    def multiline(self) -> bool:
+        """Whether the column holds multi-line text (a textarea on forms; line breaks allowed)."""
+        column = self.column
+        return column is not None and (self.field.textarea or isinstance(column.type, sa.Text))
+
+    @property
     def fk_name(self) -> str | None:
         """For a many-to-one relation, the local foreign-key attribute (the API field)."""
         if self.kind != "relation":

@@ -83,17 +83,47 @@ def _check_credit_code(value: str) -> Any:
     return _l("Not a valid unified social credit code (18 characters, check per GB 32100).")
 
 
-def _check_printable(value: Any) -> Any:
-    if isinstance(value, str) and ("\x00" in value or any(0xD800 <= ord(c) <= 0xDFFF for c in value)):
-        return _l("Contains characters that cannot be stored (NUL or an unpaired surrogate).")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+"""What no text may hold: C0 and C1 control characters but tab, line feed and carriage return (which
+browsers send as a textarea's line break), and unpaired surrogates. PostgreSQL refuses NUL; openpyxl
+refuses the rest of C0 in a cell, so one stored `a\x01b` would take every export down."""
+LINE_BREAKS = re.compile(r"[\t\n\r]")
+"""What a single-line field may not hold on top of CONTROL."""
+REPLACEMENT = "\ufffd"
+
+
+def _check_multi_line(value: Any) -> Any:
+    if isinstance(value, str) and CONTROL.search(value):
+        return _l("Contains control characters or characters that cannot be stored; "
+                  "only line breaks and tabs are allowed.")
+    return None
+
+
+def _check_single_line(value: Any) -> Any:
+    if isinstance(value, str) and (CONTROL.search(value) or LINE_BREAKS.search(value)):
+        return _l("Contains control characters (such as a line break or a tab) or characters that cannot be "
+                  "stored; this field takes a single line of text.")
     return None
 
 
 phone_number = Rule("phone", _check_phone)
 id_number = Rule("id_number", _check_id_number)
 credit_code = Rule("credit_code", _check_credit_code)
-printable = Rule("printable", _check_printable)
-"""Applied to every text field on every channel: PostgreSQL refuses NUL bytes."""
+printable = Rule("printable", _check_multi_line)
+"""Applied to every multi-line text on every channel (forms, API, workflow actions, imports, answers)."""
+single_line = Rule("single_line", _check_single_line)
+"""Applied to every single-line text on every channel: `printable` without line breaks and tabs."""
+
+
+def text_rule(multiline: bool) -> Rule:
+    """The rule for a text field: `printable` for multi-line text, `single_line` otherwise."""
+    return printable if multiline else single_line
+
+
+def without_control_characters(text: str) -> str:
+    """`text` with what `printable` refuses replaced by U+FFFD, for files built from stored data
+    (rows saved before the rule existed must not break an export)."""
+    return CONTROL.sub(REPLACEMENT, text)
 
 
 def max_length_message(limit: int) -> Any:

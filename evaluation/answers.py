@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from console.validators import printable
 from extensions import db
 from models.base import acting_as
 from workflow.service import Actor
@@ -14,10 +15,11 @@ MAX_LENGTH = 5000
 def record_answer(item: Any, raw: str | None, actor: Actor, *, text_attr: str, at_attr: str, at: Any) -> bool:
     """Store the answer on `item` (text in `text_attr`, `at` in `at_attr`) as `actor` and commit.
 
-    False, and nothing stored, when the text is empty, longer than MAX_LENGTH or holds a NUL byte.
+    False, and nothing stored, when the text is empty, longer than MAX_LENGTH or holds control characters
+    (console.validators.printable).
     """
     text = (raw or "").strip()
-    if not text or "\x00" in text or len(text) > MAX_LENGTH:
+    if not text or printable(text) or len(text) > MAX_LENGTH:
         return False
     with acting_as(actor.user.id):
         setattr(item, text_attr, text)

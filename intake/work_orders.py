@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask_babel import gettext
 
 from console.introspect import attribute
-from console.validators import printable
+from console.validators import text_rule
 from extensions import db
 from intake.tables import Sheet, SheetRow, read_rows
 from models import Case, ServiceItem
@@ -184,7 +184,7 @@ def _text_problem(name: str, text: str) -> Any:
     length = getattr(declared.column.type, "length", None)
     if length and len(text) > length:
         return gettext("At most %(max)d characters.", max=length)
-    for rule in (printable, *declared.field.validators):
+    for rule in (text_rule(declared.multiline), *declared.field.validators):
         message = rule(text)
         if message:
             return message

@@ -11,6 +11,7 @@ from flask_appbuilder.baseviews import expose
 from flask_babel import gettext
 
 from access.hooks import request_user
+from console.validators import single_line
 from extensions import db
 from models import SavedFilter
 from models.base import acting_as
@@ -57,7 +58,11 @@ class SaveFilterMixin:
         name = (request.form.get("name") or "").strip()[:60]
         query = (request.form.get("query") or "")[:2000]
         back = url_for(f"{self.endpoint}.list") + ("?" + query if query else "")
-        if not name or "\x00" in name:
+        problem = single_line(name) or single_line(query)
+        if problem:  # checked before `back` is used: a line break cannot go into a Location header
+            flash(str(problem), "danger")
+            return redirect(url_for(f"{self.endpoint}.list"))
+        if not name:
             flash(gettext("Give the filter a name."), "danger")
             return redirect(back)
         roles = [r for r in (sm.get_all_roles()) if str(r.id) in request.form.getlist("shared_with")

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from console.errors import ConsoleError
 from console.interface import INT_MAX
+from console.validators import text_rule
 from extensions import db
 from models.base import LabeledEnum
 
@@ -103,8 +104,9 @@ def _convert(param: Param, raw: Any) -> Any:
     kind = param.kind
     if kind in ("text", "textarea"):
         text = _text(raw)
-        if text is not None and ("\x00" in text or any(0xD800 <= ord(c) <= 0xDFFF for c in text)):
-            raise ValueError("printable")
+        problem = text_rule(kind == "textarea")(text)
+        if problem:
+            raise ValueError("printable", problem)
         if text is not None and len(text) > param.max_length:
             raise ValueError("length")
         return text
@@ -143,11 +145,11 @@ def _convert(param: Param, raw: Any) -> Any:
     raise ValueError
 
 
-def _message(param: Param, problem: str | None) -> str:
+def _message(param: Param, problem: Any = None, detail: Any = None) -> str:
     if problem == "length":
         return gettext("At most %(max)d characters.", max=param.max_length)
     if problem == "printable":
-        return gettext("Contains characters that cannot be stored (NUL or an unpaired surrogate).")
+        return str(detail)
     if problem == "range":
         return gettext("Must be between %(min)d and %(max)d.", min=param.minimum or 0, max=param.maximum or INT_MAX)
     if param.kind == "enum":
@@ -172,7 +174,7 @@ def parse(params: Sequence[Param], raw: Mapping[str, Any], *, multi: Any = None)
             errors[param.name] = gettext("The chosen record does not exist or is deactivated.")
             continue
         except (ValueError, TypeError) as exc:
-            errors[param.name] = _message(param, exc.args[0] if exc.args else None)
+            errors[param.name] = _message(param, *exc.args[:2])
             continue
         if param.required and (value is None or value == []):
             errors[param.name] = gettext("This field is required.")
