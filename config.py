@@ -102,9 +102,13 @@ class Config:
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     """Largest request body (uploads included): beyond it a Chinese 413 page, before anything is parsed."""
 
+    MAX_URL_LENGTH = 8 * 1024
+    """Longest path plus query string; beyond it a Chinese 414 page (gunicorn.conf.py lets longer ones
+    through to the console, so that gunicorn never answers them in English itself)."""
+
     EXPORT_MAX_ROWS = 20_000
     """Largest .xlsx/.csv export; a bigger one is refused with a request to narrow the filters
-    (20 000 rows take about 15 s to write, well inside gunicorn's 30 s timeout)."""
+    (20 000 rows take about 15 s to write, well inside the 120 s worker timeout of gunicorn.conf.py)."""
 
     FAB_INDEX_VIEW = "views.dashboard.HomeView"
     """The landing page: `/` redirects to the dashboard once logged in."""

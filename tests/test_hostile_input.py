@@ -144,3 +144,60 @@ def test_an_unknown_sort_column_on_the_users_screen_falls_back_to_the_default_or
     assert page.status_code == 200
     assert "coordinator" in page.get_data(as_text=True)
 
+
+LONG = "x" * (9 * 1024)
+
+
+def test_a_url_longer_than_the_limit_gets_a_chinese_414(client, as_user, api):
+    for browser in (client, as_user("coordinator")):
+        page = browser.get(f"/cases/list/?_flt_0_title={LONG}")
+        assert page.status_code == 414
+        assert "网址过长" in page.get_data(as_text=True) and not english_words(page.get_data(as_text=True))
+    answer = api("coordinator").get(f"/api/v1/cases/?q={LONG}")
+    assert answer.status_code == 414 and "网址过长" in answer.get_json()["message"]
+    assert as_user("coordinator").get(f"/cases/list/?_flt_0_title={'x' * 7000}").status_code == 200
+
+
+def test_gunicorn_reads_the_shipped_config_and_leaves_long_urls_to_the_console(app, database, tmp_path):
+    """Started from the repository root as the README says, gunicorn picks gunicorn.conf.py up by itself:
+    a 100 kB URL and a long Referer reach the console, which answers in Chinese."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import requests
+
+    from tests.test_readme_commands import free_port
+
+    root = Path(__file__).resolve().parent.parent
+    printed = subprocess.run([Path(sys.executable).parent / "gunicorn", "--print-config", "app:create_app()"],
+                             cwd=root, capture_output=True, text=True, timeout=60).stdout
+    assert "limit_request_line                 = 0" in printed and "timeout                            = 120" in printed
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database.url, "SECRET_KEY": "hostile-" + "0123456789abcdef" * 3,
+           "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{port} --workers 1"}
+    env.pop("TEST_DATABASE_URL", None)
+    log = tmp_path / "gunicorn.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen([Path(sys.executable).parent / "gunicorn", "app:create_app()"], cwd=root, env=env,
+                                  stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            assert server.poll() is None, log.read_text(errors="replace")[-2000:]
+            try:
+                if requests.get(f"{base}/login/", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.5)
+        long_url = requests.get(f"{base}/login/?next={'x' * 100_000}", timeout=30)
+        assert long_url.status_code == 414 and "网址过长" in long_url.text, long_url.text[:300]
+        referer = requests.get(f"{base}/login/", headers={"Referer": f"{base}/cases/list/?{'x' * 8000}"}, timeout=30)
+        assert referer.status_code == 200
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)

@@ -25,6 +25,8 @@ def _messages() -> dict[int, tuple[str, str]]:
         409: (gettext("Conflict"), gettext("The record was changed by someone else, or the action is not "
                                            "allowed in its current state. Reload and try again.")),
         413: (gettext("Too large"), gettext("The submitted data is too large.")),
+        414: (gettext("Address too long"), gettext("The address (URL) is too long; use fewer search conditions "
+                                                   "or shorter ones.")),
         429: (gettext("Too many requests"), gettext("Too many attempts in a short time; wait a moment and "
                                                     "try again.")),
         500: (gettext("Server error"), gettext("Something went wrong on our side; it has been logged. "
@@ -56,8 +58,18 @@ def error_response(code: int, detail: str | None = None) -> Any:
         return f"<h1>{code} {escape(title)}</h1><p>{escape(message)}</p>", code
 
 
+def refuse_long_urls() -> Any:
+    """A 414 before anything else reads a URL longer than MAX_URL_LENGTH (path plus query string)."""
+    from flask import current_app
+
+    if len(request.path) + len(request.query_string) > current_app.config["MAX_URL_LENGTH"]:
+        return error_response(414)
+    return None
+
+
 def register_error_handlers(app: Flask) -> None:
-    """Install the handlers on `app`."""
+    """Install the handlers on `app`, and the URL length check that answers with one of them."""
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_long_urls)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> Any:
