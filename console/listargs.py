@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import request
 from flask_appbuilder.urltools import get_order_args
+from werkzeug.datastructures import ImmutableMultiDict
 
 from console.filters import INT_MAX
 
@@ -41,8 +42,34 @@ def clamp_page(page: int | None, page_size: int | None) -> int | None:
     return min(max(page, 0), limit)
 
 
+def readable_paging(args: ImmutableMultiDict) -> ImmutableMultiDict:
+    """`args` with every `page_*` / `psize_*` value an integer within reach, unreadable ones dropped."""
+    cleaned = []
+    for key, value in args.items(multi=True):
+        if key.startswith(("page_", "psize_")):
+            number = int_arg(value)
+            if number is None:
+                continue
+            value = str(clamp_page(number, PAGE_SIZE_MAX) if key.startswith("page_")
+                        else min(max(number, 1), PAGE_SIZE_MAX))
+        cleaned.append((key, value))
+    return ImmutableMultiDict(cleaned)
+
+
 class SafeListArgs:
     """Mixin for a FAB ModelView: page, page size, order and filters read without a 500."""
+
+    def create_blueprint(self, appbuilder: Any, *args: Any, **kwargs: Any) -> Any:
+        """FAB's blueprint, cleaning the paging arguments before FAB's own readers see them."""
+        blueprint = super().create_blueprint(appbuilder, *args, **kwargs)
+        blueprint.before_request(self._clean_paging_args)
+        return blueprint
+
+    @staticmethod
+    def _clean_paging_args() -> None:
+        # FAB's show and edit (and the related lists on them, e.g. a role's users) read every
+        # page_*/psize_* argument with a bare int(), whatever view it names.
+        request.args = readable_paging(request.args)
 
     def _int_arg(self, prefix: str) -> int | None:
         return int_arg(request.args.get(f"{prefix}_{self.__class__.__name__}"))

@@ -145,6 +145,25 @@ def test_an_unknown_sort_column_on_the_users_screen_falls_back_to_the_default_or
     assert "coordinator" in page.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("page", ["/users/show/{user}", "/users/edit/{user}", "/roles/show/{role}",
+                                  "/roles/edit/{role}"])
+def test_paging_arguments_on_fabs_own_show_and_edit_pages(as_user, app_ctx, page):
+    """FAB's show and edit read every page_*/psize_* argument with int() (related lists of a role's users)."""
+    import sqlalchemy as sa
+
+    from extensions import db
+
+    user = db.session.execute(sa.text("select id from ab_user where username = 'window'")).scalar_one()
+    role = db.session.execute(sa.text("select min(id) from ab_role")).scalar_one()
+    client = as_user("admin")
+    base = page.format(user=user, role=role)
+    for view in ("StaffUserView", "ConsoleRoleView", "x"):
+        for value in NUMBERS:
+            for prefix in ("page", "psize"):
+                url = f"{base}?{prefix}_{view}={quote(value)}"
+                assert_page_ok(client.get(url), url)
+
+
 LONG = "x" * (9 * 1024)
 
 
