@@ -5,6 +5,7 @@ gives the shared metadata its naming convention before FAB's own tables exist.
 """
 
 from models.base import Model  # noqa: I001  (must be first, see above)
+from models import versioning  # noqa: F401  (moves versions of optimistically locked rows)
 from models.user import StaffUser
 from models.department import Department
 from models.coordinator import Coordinator

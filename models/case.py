@@ -261,7 +261,8 @@ class Case(Stamped, Model):
         default=1, nullable=False, info=field(_l("Version"), form=False, show=False, api=True),
     )
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+    """Optimistic lock: the version moves once per changing transaction (models/versioning.py)."""
 
     events: Mapped[list[CaseEvent]] = relationship(
         back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan", passive_deletes=True,

@@ -23,7 +23,7 @@ from views.auth import safe_next
 from workdays import clock
 from workflow import registration
 from workflow.params import NOTE
-from workflow.service import Actor, allowed_actions, execute, execute_many
+from workflow.service import Actor, allowed_actions, criticize_together, execute, execute_many
 from workflow.transitions import TRANSITIONS, transition
 
 
@@ -176,14 +176,16 @@ class CaseWorkflowMixin:
         pks = [pk for pk in (valid_pk(raw) for raw in request.form.getlist("rowid")) if pk]
         cases = [c for c in (self.get_item(pk) for pk in pks) if c is not None]
         skipped = len(pks) - len(cases)
+        # The version of each case as the user saw it in the list: a case changed since is refused.
+        versions = {c.id: request.form[f"version_{c.id}"] for c in cases if request.form.get(f"version_{c.id}")}
         errors: dict = {}
         if request.form.get("confirm") == "1" and cases:
             try:
                 if t.action == CaseAction.CRITICIZE:
-                    result = _criticize_many(cases, request.form, actor)
+                    result = criticize_together([c.id for c in cases], request.form, actor, versions)
                 else:
                     result = execute_many([c.id for c in cases], t.action.value, request.form, actor,
-                                          multi=request.form.getlist)
+                                          multi=request.form.getlist, versions=versions)
             except ConsoleError as exc:
                 flash(str(exc), "danger")
                 errors = exc.fields
@@ -201,42 +203,8 @@ class CaseWorkflowMixin:
             flash(gettext("%(count)d selected record(s) do not exist or are outside your scope; "
                           "they were skipped.", count=skipped), "warning")
         return self.render_template("console/case/bulk.html", cases=cases, t=t, note=NOTE, errors=errors,
-                                    values=request.form, title=t.label, lookups=_lookup_urls())
-
-
-def _criticize_many(cases: list[Case], form: Any, actor: Actor) -> Any:
-    """Criticism from overdue cases: one record per lead department, in one transaction."""
-    from evaluation.criticism import issue_for_cases
-    from extensions import db
-    from workflow.params import parse
-    from workflow.service import BulkResult, state_problem
-    from workflow.steps import precondition_problem
-
-    t = TRANSITIONS[CaseAction.CRITICIZE]
-    values = parse(t.params, form)
-    result = BulkResult()
-    eligible = []
-    for case in cases:
-        problem = state_problem(case, t) or precondition_problem(case, t, actor)
-        if problem is None and case.lead_department_id is None:
-            problem = gettext("%(number)s has no lead department to criticize.", number=case.number)
-        if problem:
-            result.refused.append((case.number, problem))
-        else:
-            eligible.append(case)
-    if eligible:
-        criticisms = issue_for_cases(eligible, values, actor)
-        from models import CaseEvent
-
-        for case in eligible:
-            db.session.add(CaseEvent(case=case, actor_id=actor.user.id, action=CaseAction.CRITICIZE,
-                                     from_status=case.status, to_status=case.status, at=clock.now(),
-                                     department_id=case.lead_department_id,
-                                     data={"channel": actor.channel, "criticisms": [c.number for c in criticisms
-                                                                                    if case in c.cases]}))
-        db.session.commit()
-        result.done.extend(c.number for c in eligible)
-    return result
+                                    values=request.form, title=t.label, lookups=_lookup_urls(),
+                                    versions=versions)
 
 
 def _lookup_urls() -> dict[str, str]:

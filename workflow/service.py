@@ -22,11 +22,12 @@ from console.errors import ConflictError, ConsoleError, ForbiddenError, NotFound
 from extensions import db
 from models import Case, CaseEvent, StaffUser
 from models.base import acting_as
-from models.enums import CaseStatus
+from models.enums import CaseAction, CaseStatus
+from models.versioning import bump
 from workdays import clock
 from workflow import steps
 from workflow.params import NOTE, parse
-from workflow.transitions import CASE_VIEW, Transition, transition
+from workflow.transitions import CASE_VIEW, TRANSITIONS, Transition, transition
 
 
 def stale_message() -> str:
@@ -78,8 +79,6 @@ class Effect:
 
 def allowed_actions(case: Case, actor: Actor) -> list[Transition]:
     """The actions `actor` may take on `case` in its current state (the buttons to show)."""
-    from workflow.transitions import TRANSITIONS
-
     return [t for t in TRANSITIONS.values()
             if actor.can(t.permission) and state_problem(case, t) is None
             and steps.precondition_problem(case, t, actor) is None]
@@ -103,7 +102,8 @@ def _load(case_id: Any, actor: Actor) -> Case:
     pk = valid_pk(case_id)
     if pk is None:
         raise NotFoundError(gettext("No such record."))
-    query = sa.select(Case).where(Case.id == pk)
+    # populate_existing: the case may already sit in the session, read before the lock was taken.
+    query = sa.select(Case).where(Case.id == pk).execution_options(populate_existing=True)
     if not actor.sees_all:
         query = query.where(scope_condition(Case))
     if db.session.get_bind().dialect.name == "postgresql":
@@ -124,15 +124,33 @@ def execute(case_id: Any, action: str, raw: Mapping[str, Any], actor: Actor, *,
         return _execute(t, case_id, raw, actor, version, multi, commit)
 
 
+def _check_version(case: Case, version: Any) -> None:
+    if version not in (None, "") and str(version) != str(case.version):
+        raise ConflictError(stale_message())
+
+
+def _record(case: Case, t: Transition, before: CaseStatus, effect: Effect, actor: Actor, note: Any) -> None:
+    """Set the new state, move the version and write the CaseEvent of an applied action."""
+    target = effect.target or t.target or before
+    case.status = target
+    # Every action moves the version exactly once, also one that changes no column of
+    # the case (督办): a concurrent action that read the same version then fails with 409.
+    case.updated_at = clock.now()
+    bump(case)
+    db.session.add(CaseEvent(
+        case=case, actor_id=actor.user.id, action=t.action, from_status=before, to_status=target,
+        note=note, department_id=effect.department_id, deadline=effect.deadline,
+        data={"channel": actor.channel, **effect.data}, at=clock.now(),
+    ))
+
+
 def _execute(t: Transition, case_id: Any, raw: Mapping[str, Any], actor: Actor, version: Any,
              multi: Callable[[str], list] | None, commit: bool) -> Case:
     try:
         if not actor.can(t.permission):
             raise ForbiddenError(gettext("You do not have permission to do this."))
         case = _load(case_id, actor)
-        if version not in (None, ""):
-            if str(version) != str(case.version):
-                raise ConflictError(stale_message())
+        _check_version(case, version)
         problem = state_problem(case, t)
         if problem:
             raise ConflictError(problem)
@@ -143,16 +161,7 @@ def _execute(t: Transition, case_id: Any, raw: Mapping[str, Any], actor: Actor, 
             raise ConflictError(problem)
         before = case.status
         effect = steps.apply(t, case, values, actor, note)
-        target = effect.target or t.target or before
-        case.status = target
-        # Every action changes the case row, so its version moves and a concurrent
-        # action on the same case fails cleanly (optimistic lock) instead of interleaving.
-        case.updated_at = clock.now()
-        db.session.add(CaseEvent(
-            case=case, actor_id=actor.user.id, action=t.action, from_status=before, to_status=target,
-            note=note, department_id=effect.department_id, deadline=effect.deadline,
-            data={"channel": actor.channel, **effect.data}, at=clock.now(),
-        ))
+        _record(case, t, before, effect, actor, note)
         if commit:
             db.session.commit()
         else:
@@ -175,8 +184,12 @@ class BulkResult:
 
 
 def execute_many(case_ids: list[int], action: str, raw: Mapping[str, Any], actor: Actor,
-                 multi: Callable[[str], list] | None = None) -> BulkResult:
-    """Run `action` on each case in its own transaction; refusals are reported, not fatal."""
+                 multi: Callable[[str], list] | None = None, versions: Mapping[int, Any] | None = None,
+                 ) -> BulkResult:
+    """Run `action` on each case in its own transaction; refusals are reported, not fatal.
+
+    `versions` maps a case id to the version the user saw; a case changed since is refused (409).
+    """
     result = BulkResult()
     t = transition(action)
     if t is not None:
@@ -187,8 +200,57 @@ def execute_many(case_ids: list[int], action: str, raw: Mapping[str, Any], actor
             sa.select(Case.number).where(Case.id == case_id, scope_condition(Case))).scalar_one_or_none()
         number = visible or f"#{case_id}"
         try:
-            execute(case_id, action, raw, actor, multi=multi)
+            execute(case_id, action, raw, actor, multi=multi, version=(versions or {}).get(case_id))
             result.done.append(number)
         except ConsoleError as exc:
             result.refused.append((number, str(exc)))
+    return result
+
+
+def criticize_together(case_ids: list[int], raw: Mapping[str, Any], actor: Actor,
+                       versions: Mapping[int, Any] | None = None) -> BulkResult:
+    """通报批评 of several overdue cases at once: one record per lead department, one transaction.
+
+    Cases that may not be criticized (state, version, no lead department) are reported, not fatal.
+    """
+    t = TRANSITIONS[CaseAction.CRITICIZE]
+    if not actor.can(t.permission):
+        raise ForbiddenError(gettext("You do not have permission to do this."))
+    values = parse(t.params, raw)
+    note = parse((NOTE,), raw).get("note")
+    result = BulkResult()
+    eligible: list[Case] = []
+    with acting_as(actor.user.id):
+        try:
+            for case_id in case_ids:
+                try:
+                    case = _load(case_id, actor)
+                except ConsoleError as exc:
+                    result.refused.append((f"#{case_id}", str(exc)))
+                    continue
+                stale = (versions or {}).get(case_id) not in (None, "", str(case.version))
+                problem = stale_message() if stale else (
+                    state_problem(case, t) or steps.precondition_problem(case, t, actor))
+                if problem is None and case.lead_department_id is None:
+                    problem = gettext("%(number)s has no lead department to criticize.", number=case.number)
+                if problem:
+                    result.refused.append((case.number, problem))
+                else:
+                    eligible.append(case)
+            if eligible:
+                from evaluation.criticism import issue_for_cases
+
+                criticisms = issue_for_cases(eligible, values, actor)
+                for case in eligible:
+                    numbers = [c.number for c in criticisms if case in c.cases]
+                    _record(case, t, case.status, Effect(department_id=case.lead_department_id,
+                                                         data={"criticisms": numbers}), actor, note)
+                db.session.commit()
+                result.done.extend(c.number for c in eligible)
+        except StaleDataError as exc:
+            db.session.rollback()
+            raise ConflictError(stale_message()) from exc
+        except ConsoleError:
+            db.session.rollback()
+            raise
     return result

@@ -109,13 +109,19 @@
     });
     $(document).on("click", ".bulk-action", function (e) {
       e.preventDefault();
-      var ids = $(".action_check:checked").map(function () { return this.value; }).get();
+      var checked = $(".action_check:checked");
+      var ids = checked.map(function () { return this.value; }).get();
       if (!ids.length) {
         $("#modal-alert .modal-text").text(t("noRowSelected"));
         $("#modal-alert").modal("show");
         return;
       }
-      postTo($(this).data("url"), { rowid: ids });
+      // The version of each row as the user saw it: a row changed since is refused, not overwritten.
+      var fields = { rowid: ids };
+      checked.each(function () {
+        if ($(this).data("version") !== undefined) { fields["version_" + this.value] = $(this).data("version"); }
+      });
+      postTo($(this).data("url"), fields);
     });
   });
 })(jQuery);

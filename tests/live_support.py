@@ -1,0 +1,75 @@
+"""The console served over real HTTP for tests that need a live server.
+
+`live` serves the test app (threaded werkzeug, CSRF on as in production) on a
+free port; `gunicorn_server` starts the production server on the test
+database. Import the fixtures into a test module to use them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from werkzeug.serving import make_server
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def live(app) -> Iterator[str]:
+    """The app served over HTTP on a free port, with CSRF checked as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def gunicorn_server(app, database, tmp_path) -> Iterator[str]:
+    """`gunicorn 'app:create_app()'` with 4 workers on the test's database (as deployed)."""
+    port = free_port()
+    env = dict(os.environ, DATABASE_URL=database.url, SECRET_KEY=app.config["SECRET_KEY"],
+               PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    env.pop("TEST_DATABASE_URL", None)
+    log = tmp_path / "gunicorn.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            ["gunicorn", "-w", "4", "--bind", f"127.0.0.1:{port}", "app:create_app()"], cwd=ROOT, env=env,
+            stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, log.read_text(errors="replace")[-2000:]
+            try:
+                if requests.get(f"{base}/login/", timeout=2).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            assert time.monotonic() < deadline, log.read_text(errors="replace")[-2000:]
+            time.sleep(0.3)
+        yield base
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
