@@ -40,7 +40,7 @@ def visible_text(html: str) -> str:
     return " ".join(p.strip() for p in parser.parts if p.strip())
 
 
-ALLOWED_LATIN = {"Excel", "xlsx", "CSV", "BBC", "GD", "QY12345", "YSX", "JSON", "API", "ID"}
+ALLOWED_LATIN = {"Excel", "xlsx", "docx", "CSV", "BBC", "GD", "QY12345", "YSX", "JSON", "API", "ID"}
 
 
 def english_words(html: str) -> list[str]:

@@ -190,6 +190,13 @@ class SupervisionMixin:
     extra_permissions = ("can_feedback",)
     show_template = "console/evaluation/supervision_show.html"
 
+    def _show(self, pk: Any) -> dict:
+        widgets = super()._show(pk)
+        item = widgets["item"]
+        widgets["can_answer"] = item.feedback is None and self.appbuilder.sm.has_access(
+            "can_feedback", self.class_permission_name)
+        return widgets
+
     def record_links(self, item: Any) -> list[Any]:
         """Download the 督办通知单."""
         from views.cases import Button
