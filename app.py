@@ -25,6 +25,9 @@ def create_app(config: Any = None) -> Flask:
 
     app.config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", fab_password_validator)
 
+    from access.proxies import trust_proxies
+
+    app.wsgi_app = trust_proxies(app.wsgi_app, app.config.get("TRUSTED_PROXIES"))  # type: ignore[method-assign]
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR") or _migrations_dir()))
     csrf.init_app(app)

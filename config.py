@@ -134,6 +134,10 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     """Where limits are counted; use redis://127.0.0.1:6379 when several workers serve."""
 
+    TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "0")
+    """Reverse proxies whose X-Forwarded-* headers are believed: a count (1 behind one nginx) or a list of
+    their addresses/networks; 0 ignores the headers, so a client cannot forge its address (access/proxies.py)."""
+
     AUTH_MAX_FAILED_LOGINS = 5
     AUTH_LOCKOUT_MINUTES = 15
     """After 5 wrong passwords in a row the account is locked for 15 minutes."""
