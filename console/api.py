@@ -27,6 +27,7 @@ from console.errors import ConsoleError
 from console.interface import ConsoleInterface, valid_pk
 from console.introspect import attributes, descriptions, labels, screen_of
 from console.privacy import mask_value, may_see_personal_info
+from console.references import refuse_if_referenced
 from console.scoping import DataScopeMixin
 
 API_METHOD_PERMISSIONS = {
@@ -262,6 +263,7 @@ class ConsoleApi(ApiSpecMixin, DataScopeMixin, ModelRestApi):
             return self.response_404()
 
         def remove() -> Any:
+            refuse_if_referenced(item)
             self.pre_delete(item)
             self.datamodel.session.delete(item)
             self.datamodel.session.commit()

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 from typing import Any
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 INFO_KEY = "console"
@@ -118,6 +119,9 @@ class QuickFilter:
     name: str
     label: Any
     condition: Callable[[], Any]
+    hides: str | None = None
+    """A column name: rows matching this filter are left out of the list until it is chosen or the
+    list is searched by that column (e.g. 已作废 cases, hidden unless asked for by status)."""
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,12 @@ class Screen:
     menu_order: int = 100
     preload: Sequence[str] = ()
     """Relations the list rows need beyond the listed columns (e.g. for row buttons), loaded per page, not per row."""
+
+    def hidden_rows(self, chosen: QuickFilter | None = None, searched: Sequence[str] = ()) -> list[Any]:
+        """SQL conditions leaving out the rows hidden by default (see QuickFilter.hides), unless
+        `chosen` is the filter that shows them or the list is searched by its column."""
+        return [sa.not_(q.condition()) for q in self.quick_filters
+                if q.hides and q is not chosen and q.hides not in searched]
 
     def but(self, **changes: Any) -> Screen:
         """A copy with some settings changed (for tests and variants)."""

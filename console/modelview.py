@@ -24,6 +24,7 @@ from console.errors import ConsoleError
 from console.filters import ConditionFilter
 from console.interface import valid_pk
 from console.listargs import SafeListArgs
+from console.references import refuse_if_referenced
 from console.scoping import DataScopeMixin
 from console.widgets import ConsoleFormWidget, ConsoleListWidget, ConsoleSearchWidget
 
@@ -79,6 +80,9 @@ class ConsoleModelView(SafeListArgs, DataScopeMixin, ModelView):
         quick = self.active_quick_filter()
         if quick is not None:
             joined.add_filter(self.datamodel.get_pk_name(), ConditionFilter, quick.condition)
+        searched = [f.column_name for f in self._filters.filters]
+        for condition in self.screen.hidden_rows(quick, searched):
+            joined.add_filter(self.datamodel.get_pk_name(), ConditionFilter, condition)
         return joined
 
     def _list(self, **kwargs: Any) -> dict:
@@ -147,7 +151,8 @@ class ConsoleModelView(SafeListArgs, DataScopeMixin, ModelView):
         return item
 
     def delete_item(self, item: Any) -> bool:
-        """Delete a row; raise ConsoleError to refuse."""
+        """Delete a row no other record refers to; raise ConsoleError to refuse."""
+        refuse_if_referenced(item)
         self.pre_delete(item)
         self.datamodel.session.delete(item)
         self.datamodel.session.commit()

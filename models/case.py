@@ -89,6 +89,7 @@ CASE_QUICK_FILTERS = (
     QuickFilter("overdue_unsupervised", _l("Overdue, not supervised"), _overdue_unsupervised),
     QuickFilter("suspended", _l("Suspended"), lambda: Case.suspended.is_(True)),
     QuickFilter("this_year", _l("This year"), _this_year),
+    QuickFilter("voided", _l("Voided"), lambda: Case.status == CaseStatus.VOIDED, hides="status"),
 )
 
 
@@ -106,7 +107,7 @@ class Case(Stamped, Model):
     )
     __screen__ = Screen(
         label=_l("Cases"), item_label=_l("Case"), route="/cases", menu=MenuGroup.CASES,
-        icon="fa-inbox", api="cases", order=("received_at", "desc"), menu_order=10,
+        icon="fa-inbox", api="cases", order=("received_at", "desc"), menu_order=10, can_delete=False,
         quick_filters=CASE_QUICK_FILTERS, preload=("assignments",),
     )
 
@@ -254,6 +255,10 @@ class Case(Stamped, Model):
     archive_number: Mapped[str | None] = mapped_column(
         sa.String(30), unique=True, info=field(_l("Archive number"), form=False, search=True),
     )
+    void_reason: Mapped[str | None] = mapped_column(
+        sa.Text, info=field(_l("Reason for voiding"), _l("Why the record is void; it stays on record"), form=False),
+    )
+    voided_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, info=field(_l("Voided at"), form=False))
     reopen_count: Mapped[int] = mapped_column(
         default=0, info=field(_l("Times reopened"), _l("Sent back after an unsatisfied verdict"), form=False),
     )

@@ -112,6 +112,8 @@ class CaseStatus(LabeledEnum):
     SUMMARIZED = "summarized", _l("Summarized")
     ARCHIVED = "archived", _l("Archived")
     DECLINED = "declined", _l("Declined")
+    VOIDED = "voided", _l("Voided")
+    """Registered in error (a duplicate, a wrong entry): kept with its history, out of every figure."""
 
     @property
     def is_open(self) -> bool:
@@ -264,3 +266,4 @@ class CaseAction(LabeledEnum):
     SUMMARIZE = "summarize", _l("Summarize")
     ARCHIVE = "archive", _l("Archive")
     CRITICIZE = "criticize", _l("Issue criticism")
+    VOID = "void", _l("Void")

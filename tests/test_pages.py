@@ -73,7 +73,7 @@ def test_department_deactivation_keeps_history_and_hides_it_from_new_choices(as_
     market = db.session.execute(sa.select(Department).where(Department.name == "清城区市场监督管理局")).scalar_one()
     assert client.get("/departments/related/parent?q=市场监督").get_json()["results"]
     deleting = client.post(f"/departments/delete/{market.id}", follow_redirects=True)
-    assert "仍有其他记录引用" in deleting.get_data(as_text=True), "a unit with history cannot be deleted"
+    assert "已被其他记录引用" in deleting.get_data(as_text=True), "a unit with history cannot be deleted"
     edit = client.post(f"/departments/edit/{market.id}", data={
         "name": market.name, "kind": market.kind.value, "sort_order": "23", "is_active": ""})
     assert edit.status_code == 302

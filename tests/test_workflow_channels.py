@@ -118,7 +118,7 @@ def test_bulk_assign_thirty_cases_in_one_confirmation(as_user, app_ctx):
                                                    "deadline_days": "5"}, follow_redirects=True)
     html = done.get_data(as_text=True)
     assert "已对 30 件事项执行「交办」" in html
-    assert f"{archived.number} 未执行" in html and "已归档" in html
+    assert f"{archived.number} 未执行：该事项状态为“归档”，只读" in html
     after_events = db.session.execute(sa.select(sa.func.count()).select_from(CaseEvent)).scalar_one()
     assert after_events == before_events + 30
     db.session.expire_all()
@@ -145,11 +145,11 @@ def test_archived_cases_are_read_only_on_every_channel(as_user, api, app_ctx):
     assert admin.get(f"/cases/edit/{case.id}").status_code == 409
     assert admin.post(f"/cases/edit/{case.id}", data={"title": "改"}).status_code == 409
     admin.post(f"/cases/delete/{case.id}")
-    for action in ("assess", "supervise", "resume", "archive", "escalate"):
+    for action in ("assess", "supervise", "resume", "archive", "escalate", "void"):
         assert admin.post(f"/cases/act/{case.id}/{action}", data={}).status_code in (302, 200)
     client = api("admin")
     assert client.put(f"/api/v1/cases/{case.id}", json={"title": "改"}).status_code == 409
-    assert client.delete(f"/api/v1/cases/{case.id}").status_code == 409
+    assert client.delete(f"/api/v1/cases/{case.id}").status_code == 405  # cases are voided, never deleted
     assert client.post(f"/api/v1/cases/{case.id}/actions/supervise", json={}).status_code == 409
     assert snapshot(case.id) == before
     db.session.expire_all()

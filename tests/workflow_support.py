@@ -80,6 +80,8 @@ def case_in(status: CaseStatus, at: dt.datetime = NOW) -> Case:
         return case
     if status == CaseStatus.DECLINED:
         return act(case, "decline", {"reason": "涉诉", "redirect_to": "区法院"}, at)
+    if status == CaseStatus.VOIDED:
+        return act(case, "void", {"reason": "重复登记"}, at, username="admin")
     for target, action, values in PATH:
         case = act(case, action, values, at)
         if target == status:
@@ -118,4 +120,5 @@ def sample_values(action: str) -> dict[str, Any]:
         "summarize": {"summary": "总结"},
         "archive": {},
         "criticize": {"reason": "overdue", "severity": "general", "rectify_days": 5},
+        "void": {"reason": "重复登记"},
     }[action]

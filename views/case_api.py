@@ -36,9 +36,6 @@ class CaseApiMixin:
         self.datamodel.session.commit()
         return item
 
-    def pre_delete(self, item: Case) -> None:
-        registration.check_editable(item)
-
     @expose("/<int:pk>/actions/<action>", methods=["POST"])
     @protect()
     @safe

@@ -68,9 +68,6 @@ class CaseWorkflowMixin:
         except ConsoleError:
             abort(409)
 
-    def pre_delete(self, item: Case) -> None:
-        registration.check_editable(item)
-
     def can_edit_row(self, item: Case) -> bool:
         """Archived cases show no edit button."""
         return item.status in registration.EDITABLE_WHEN

@@ -75,9 +75,9 @@ def _register(case: Case, actor: Actor, commit: bool) -> Case:
 
 
 def check_editable(case: Case) -> None:
-    """Archived cases are read-only for everyone, on every channel."""
+    """Archived and voided cases are read-only for everyone, on every channel."""
     if case.status not in EDITABLE_WHEN:
-        raise ConflictError(gettext("The case is archived and read-only."))
+        raise ConflictError(gettext("The case is “%(status)s” and read-only.", status=case.status.label))
 
 
 def record_update(case: Case, actor: Actor, changed: dict[str, Any]) -> None:

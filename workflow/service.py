@@ -86,8 +86,8 @@ def allowed_actions(case: Case, actor: Actor) -> list[Transition]:
 
 def state_problem(case: Case, t: Transition) -> str | None:
     """Why `t` cannot run in the case's current state, or None."""
-    if case.status == CaseStatus.ARCHIVED:
-        return gettext("The case is archived and read-only.")
+    if case.status in (CaseStatus.ARCHIVED, CaseStatus.VOIDED):
+        return gettext("The case is “%(status)s” and read-only.", status=case.status.label)
     if case.status not in t.sources:
         return gettext("“%(action)s” is not possible while the case is “%(status)s”.",
                        action=t.label, status=case.status.label)

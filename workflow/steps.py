@@ -381,6 +381,14 @@ def archive(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
     return _effect(data={"archive_number": case.archive_number, **close_assignments(case, A.ARCHIVE)})
 
 
+@step(A.VOID)
+def void(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
+    """Mark a case registered in error as void: nothing is deleted, every open 交办单 is settled."""
+    case.void_reason, case.voided_at = v["reason"], clock.now()
+    case.suspended = False
+    return _effect(data={"reason": v["reason"], **close_assignments(case, A.VOID)})
+
+
 @step(A.CRITICIZE)
 def criticize(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
     """Name the lead department of an overdue case in a 通报批评 (see evaluation.criticism)."""
