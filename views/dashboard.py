@@ -49,9 +49,12 @@ def case_tiles() -> list[Tile]:
     tones = {"overdue": "danger", "overdue_unsupervised": "danger", "due_soon": "warning", "to_assess": "primary"}
     wanted = ("to_assess", "mine", "in_progress", "due_soon", "overdue", "overdue_unsupervised", "suspended",
               "this_year")
-    filters = {q.name: q for q in screen_of(Case).quick_filters}
+    screen = screen_of(Case)
+    filters = {q.name: q for q in screen.quick_filters}
+    # Each tile counts what its list shows: the quick filter, without the rows lists hide (已作废).
     return [
-        Tile(filters[name].label, _count(Case, filters[name].condition()),
+        Tile(filters[name].label,
+             _count(Case, sa.and_(filters[name].condition(), *screen.hidden_rows(filters[name]))),
              url_for("CaseView.list", quick=name), tones.get(name, "default"))
         for name in wanted
     ]
