@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -101,6 +102,11 @@ class AuditLog(Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.operation} {record_type(self.model).label} {self.record_id}"
 
 
+def raw_text(value: str | None) -> Markup:
+    """Machine text a client sent (a browser's User-Agent), shown verbatim as code, not as a label."""
+    return Markup('<code class="raw-text">{}</code>').format(value) if value else Markup("")
+
+
 class LoginLog(Model):
     """One login attempt, logout or expiry."""
 
@@ -124,7 +130,10 @@ class LoginLog(Model):
         _l("Login channel"), list=True, search=True, formatter=channel_label))
     result: Mapped[LoginResult] = mapped_column(enum_type(LoginResult), index=True,
                                                 info=field(_l("Result"), list=True, search=True))
-    user_agent: Mapped[str | None] = mapped_column(sa.String(300), info=field(_l("Browser")))
+    user_agent: Mapped[str | None] = mapped_column(
+        sa.String(300), info=field(_l("Browser"), _l("The identification the browser sent, as it sent it"),
+                                   formatter=raw_text),
+    )
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.result}"

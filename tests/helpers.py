@@ -18,14 +18,15 @@ class _Text(HTMLParser):
         self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in ("script", "style"):
+        # <code> holds machine text shown verbatim (a browser's User-Agent), not words a person is meant to read.
+        if tag in ("script", "style", "code"):
             self._skip += 1
         for name, value in attrs:
             if name in ("title", "placeholder", "data-text", "data-placeholder") and value:
                 self.parts.append(value)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self._skip:
+        if tag in ("script", "style", "code") and self._skip:
             self._skip -= 1
 
     def handle_data(self, data: str) -> None:
