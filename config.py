@@ -21,7 +21,7 @@ def fill_instance_defaults(config: dict, instance_path: str) -> None:
     """Fill what the environment left unset with defaults kept in `instance/`.
 
     `SECRET_KEY` is generated once into `instance/secret_key` (mode 0600) and
-    reused afterwards; the database defaults to a SQLite file beside it.
+    reused afterwards; the database defaults to a SQLite file beside it, uploaded files to `instance/uploads/`.
     """
     instance = Path(instance_path)
     if not config.get("SECRET_KEY"):
@@ -34,6 +34,8 @@ def fill_instance_defaults(config: dict, instance_path: str) -> None:
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         instance.mkdir(parents=True, exist_ok=True)
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'banchengshi.db'}"
+    if not config.get("UPLOAD_FOLDER"):
+        config["UPLOAD_FOLDER"] = str(instance / "uploads")
 
 
 class Config:
@@ -98,6 +100,10 @@ class Config:
 
     FAB_API_MAX_PAGE_SIZE = 100
     """Largest page a REST client may ask for."""
+
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER")
+    """Where uploaded files (attachments) are kept, one folder for every kind; `flask backup` copies it whole.
+    Unset: `instance/uploads/`. Staged work-order imports (`instance/imports/`) are temporary and not kept here."""
 
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     """Largest request body (uploads included): beyond it a Chinese 413 page, before anything is parsed."""
