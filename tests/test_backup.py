@@ -77,6 +77,11 @@ def empty_database(database, tmp_path) -> Iterator:
         admin.dispose()
 
 
+def _hashable(value):
+    """JSON columns come back as dicts on PostgreSQL: compare them as sorted JSON text."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False) if isinstance(value, (dict, list)) else value
+
+
 def table_rows(url: str) -> dict[str, list[tuple]]:
     """Every table's rows, in a stable order."""
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
@@ -84,7 +89,8 @@ def table_rows(url: str) -> dict[str, list[tuple]]:
         with engine.connect() as conn:
             names = sa.inspect(conn).get_table_names()
             preparer = conn.dialect.identifier_preparer
-            return {name: sorted((tuple(row) for row in conn.exec_driver_sql(f"SELECT * FROM {preparer.quote(name)}")),
+            return {name: sorted((tuple(_hashable(v) for v in row)
+                                  for row in conn.exec_driver_sql(f"SELECT * FROM {preparer.quote(name)}")),
                                  key=repr) for name in names}
     finally:
         engine.dispose()
@@ -198,8 +204,11 @@ def assert_no_half_written_action(url: str, rows: dict[str, list[tuple]]) -> int
         expected = {"received": ["receive"], "assessing": ["receive", "assess"]}[case["status"]]
         assert actions == expected, (case["number"], case["status"], actions)
         assert case["version"] == len(actions), (case["number"], case["version"], actions)
-        ops = sorted(a["operation"] for a in audit if a["model"] == "Case" and a["record_id"] == pk)
-        assert ops == ["create"] + ["update"] * (len(actions) - 1), (case["number"], ops)
+        logged = [a for a in sorted(audit, key=lambda a: a["id"]) if a["model"] == "Case" and a["record_id"] == pk]
+        assert [a["operation"] for a in logged][:1] == ["create"], case["number"]
+        changes = [json.loads(a["changes"]) if isinstance(a["changes"], str) else a["changes"] for a in logged[1:]]
+        moves = [change["status"] for change in changes if "status" in change]
+        assert moves == [[e["from_status"], e["to_status"]] for e in events[pk][1:]], (case["number"], moves)
         assert {e["id"] for e in events[pk]} <= audited_events, case["number"]
     audited_cases = {a["record_id"] for a in audit if a["model"] == "Case"}
     assert audited_cases <= {row[0] for row in rows["case"]} | {None}, "audit rows of a case the snapshot lacks"
@@ -231,7 +240,7 @@ def test_a_backup_taken_while_the_console_writes_restores_exactly_its_snapshot(
     counted = {name: table["rows"] for name, table in manifest["database"]["tables"].items()}
     assert {name: len(rows) for name, rows in restored.items()} == counted
     if database.postgres:
-        assert dump_counts(dest / manifest["database"]["file"]) == {k: v for k, v in counted.items() if v}
+        assert dump_counts(dest / manifest["database"]["file"]) == counted
     else:
         assert restored == table_rows(f"sqlite:///{dest / manifest['database']['file']}")
     from backups.manifest import table_checksums
