@@ -170,7 +170,7 @@ def _compare(engine: sa.Engine, expected: dict[str, Any]) -> None:
             counted = (expected.get(name) or {}).get("rows", 0)
             present = (actual.get(name) or {}).get("rows", 0)
             raise BackupError(f"备份已损坏：表 {name} 的数据与备份记录不符（清单记 {counted} 行，"
-                              f"备份中 {present} 行）；目标数据库未改动。")
+                              f"备份中 {present} 行）；目标数据库仍为空库。")
 
 
 def _load_sqlite(path: Path, url: sa.URL, tables: dict[str, Any]) -> None:
