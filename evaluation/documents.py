@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -13,6 +14,7 @@ from docx.shared import Pt, RGBColor
 from flask import current_app
 
 from console.formatting import long_date
+from console.validators import without_control_characters
 from models import Criticism, Supervision
 
 ISSUER = "高新区、清城区政务服务中心"
@@ -30,7 +32,7 @@ def _document() -> Document:
 def _heading(doc: Document, text: str, size: int = 22, red: bool = False) -> None:
     paragraph = doc.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(_text(text))
     run.bold = True
     run.font.size = Pt(size)
     run.font.name = "SimHei"
@@ -39,20 +41,29 @@ def _heading(doc: Document, text: str, size: int = 22, red: bool = False) -> Non
         run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
 
 
+def _text(text: str) -> str:
+    # Records stored before control characters were refused must not make a document fail (XML forbids them).
+    return without_control_characters(text or "")
+
+
+def _paragraph(doc: Document, text: str) -> Any:
+    return doc.add_paragraph(_text(text))
+
+
 def _centered(doc: Document, text: str) -> None:
-    paragraph = doc.add_paragraph(text)
+    paragraph = _paragraph(doc, text)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 def _body(doc: Document, lines: Iterable[str]) -> None:
     for line in lines:
-        paragraph = doc.add_paragraph(line)
+        paragraph = _paragraph(doc, line)
         paragraph.paragraph_format.first_line_indent = Pt(32)
 
 
 def _signature(doc: Document, issuer: str, date_text: str) -> None:
     for text in ("", issuer, date_text):
-        paragraph = doc.add_paragraph(text)
+        paragraph = _paragraph(doc, text)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
@@ -68,7 +79,7 @@ def supervision_notice(supervision: Supervision) -> bytes:
     doc = _document()
     _heading(doc, "“办不成事”反映事项督办通知单", red=True)
     _centered(doc, f"督办编号：DB-{supervision.issued_at:%Y}-{supervision.id:04d}")
-    doc.add_paragraph(f"{supervision.department.name}：")
+    _paragraph(doc, f"{supervision.department.name}：")
     _body(doc, [
         f"群众反映的“{case.title}”（事项编号 {case.number}）于{long_date(case.received_at.date())}受理，"
         f"已交办你单位办理。因{supervision.reason}，现予以{supervision.level.label}。",
@@ -84,7 +95,7 @@ def supervision_notice(supervision: Supervision) -> bytes:
         ("督办级别", str(supervision.level.label)), ("反馈期限", long_date(supervision.deadline)),
     ]:
         row = table.add_row().cells
-        row[0].text, row[1].text = label, value
+        row[0].text, row[1].text = label, _text(value)
     _signature(doc, ISSUER, long_date(supervision.issued_at.date()))
     return _bytes(doc)
 
@@ -96,7 +107,7 @@ def criticism_document(criticism: Criticism) -> bytes:
     _heading(doc, f"{prefix}文件", size=26, red=True)
     _centered(doc, criticism.number)
     _heading(doc, f"关于对{criticism.department.name}的通报批评", size=20)
-    doc.add_paragraph("各有关单位：")
+    _paragraph(doc, "各有关单位：")
     lines = [
         f"根据《高新区、清城区政务服务大厅设立“办不成事”反映窗口工作实施方案（试行）》，"
         f"{criticism.department.name}对“办不成事”反映窗口交办事项存在{criticism.reason.label}的问题，"

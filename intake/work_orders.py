@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask_babel import gettext
 
 from console.introspect import attribute
-from console.validators import text_rule
+from console.validators import LINE_BREAKS, text_rule
 from extensions import db
 from intake.tables import Sheet, SheetRow, read_rows
 from models import Case, ServiceItem
@@ -146,6 +146,9 @@ def _case_of(row: SheetRow, headers: dict[str, str], items: dict[str, ServiceIte
     for name in ("external_ref", "title", "description", "applicant_name", "applicant_phone",
                  "applicant_id_number", "enterprise_name", "credit_code"):
         text = "" if raw.get(name) is None else str(raw[name]).strip()
+        if not attribute(Case, name).multiline:
+            # A line break typed into a cell (Alt+Enter in Excel) means a space in a one-line field.
+            text = LINE_BREAKS.sub(" ", text)
         if name in ("applicant_id_number", "credit_code"):
             text = text.upper()
         message = _text_problem(name, text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 
+import docx
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
@@ -280,3 +281,18 @@ def test_exports_survive_control_characters_already_stored(as_user, app_ctx, url
     else:
         text = response.data.decode("utf-8")
     assert "旧数据\ufffd含\ufffd控制" in text
+
+
+def test_documents_survive_control_characters_already_stored(as_user, app_ctx):
+    from access.system import as_system
+    from models import Supervision
+
+    supervision = db.session.execute(sa.select(Supervision).order_by(Supervision.id)).scalars().first()
+    with as_system():  # as if saved before the rule existed
+        supervision.reason = STORED
+        supervision.case.title = STORED
+        db.session.commit()
+    response = as_user("leader").get(f"/supervisions/notice/{supervision.id}")
+    assert response.status_code == 200 and response.data[:2] == b"PK"
+    text = docx.Document(io.BytesIO(response.data)).paragraphs
+    assert any("旧数据\ufffd含\ufffd控制" in p.text for p in text)

@@ -223,3 +223,13 @@ def test_an_oversized_upload_is_refused_before_it_is_read(as_user, api, app_ctx)
                                                                        "Content-Type": "application/json"})
     assert answer.status_code == 413 and answer.get_json()["message"] == "提交的数据过大。"
     assert case_count() == before
+
+
+def test_a_line_break_typed_into_a_one_line_cell_reads_as_a_space(cli, app_ctx):
+    # Excel's Alt+Enter in the title cell; CSV quotes the cell. The description keeps its line break.
+    row = GOOD[0].replace("社保补缴无法办理,市民反映", '"社保补缴\n无法办理","市民反映\n')
+    row = row.replace("回户籍地办理,", '回户籍地办理",')
+    result = cli(csv_bytes(row))
+    assert result.exit_code == 0, result.output
+    case = imported("GD2026030200001")
+    assert case.title == "社保补缴 无法办理" and "\n" in case.description

@@ -74,7 +74,7 @@ def wait_until_serving(process: subprocess.Popen, base: str, log: Path, seconds:
         try:
             if requests.get(f"{base}/login/", timeout=2).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # refused, or not answering yet under load
             pass
         time.sleep(0.5)
     pytest.fail(f"{base}/login/ did not answer within {seconds} s:\n{log.read_text(errors='replace')[-2000:]}")
