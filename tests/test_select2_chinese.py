@@ -7,24 +7,12 @@ without Playwright or Chromium, like tests/test_browser.py.
 
 from __future__ import annotations
 
-import logging
-import os
-import shutil
-import threading
-from collections.abc import Iterator
-
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
 from extensions import db
 from models import StaffUser
-from tests.conftest import PASSWORD
-
-playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
+from tests.browser_support import browser, live, session  # noqa: F401  (fixtures)
 
 WORDS = """() => {
   const parts = [];
@@ -37,27 +25,11 @@ WORDS = """() => {
 
 
 @pytest.fixture
-def page(app) -> Iterator[object]:
-    """The admin's browser tab on a live server with CSRF on."""
-    app.config["WTF_CSRF_ENABLED"] = True
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        tab = browser.new_page(locale="zh-CN")
-        tab.goto(f"{base}/login/")
-        tab.fill("#username", "admin")
-        tab.fill("#password", PASSWORD)
-        tab.locator("form [type=submit]").click()
-        tab.wait_for_url(f"{base}/dashboard/")
-        tab.base = base
-        yield tab
-        browser.close()
-    server.shutdown()
-    thread.join()
+def page(session) -> object:
+    """The admin's browser tab on a live server with CSRF on (tests/browser_support.py)."""
+    tab = session("admin").page
+    tab.base = tab.url.rsplit("/dashboard/", 1)[0]
+    return tab
 
 
 def english(text: str) -> list[str]:

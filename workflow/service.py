@@ -9,7 +9,8 @@ raises a ConsoleError with a Chinese message and changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,9 +145,22 @@ def _record(case: Case, t: Transition, before: CaseStatus, effect: Effect, actor
     ))
 
 
+@contextlib.contextmanager
+def all_or_nothing() -> Iterator[None]:
+    """Roll back everything on a refusal; a row changed underneath (lost optimistic race) is a 409."""
+    try:
+        yield
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise ConflictError(stale_message()) from exc
+    except ConsoleError:
+        db.session.rollback()
+        raise
+
+
 def _execute(t: Transition, case_id: Any, raw: Mapping[str, Any], actor: Actor, version: Any,
              multi: Callable[[str], list] | None, commit: bool) -> Case:
-    try:
+    with all_or_nothing():
         if not actor.can(t.permission):
             raise ForbiddenError(gettext("You do not have permission to do this."))
         case = _load(case_id, actor)
@@ -167,12 +181,6 @@ def _execute(t: Transition, case_id: Any, raw: Mapping[str, Any], actor: Actor, 
         else:
             db.session.flush()
         return case
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise ConflictError(stale_message()) from exc
-    except ConsoleError:
-        db.session.rollback()
-        raise
 
 
 @dataclass
@@ -220,37 +228,30 @@ def criticize_together(case_ids: list[int], raw: Mapping[str, Any], actor: Actor
     note = parse((NOTE,), raw).get("note")
     result = BulkResult()
     eligible: list[Case] = []
-    with acting_as(actor.user.id):
-        try:
-            for case_id in case_ids:
-                try:
-                    case = _load(case_id, actor)
-                except ConsoleError as exc:
-                    result.refused.append((f"#{case_id}", str(exc)))
-                    continue
-                stale = (versions or {}).get(case_id) not in (None, "", str(case.version))
-                problem = stale_message() if stale else (
-                    state_problem(case, t) or steps.precondition_problem(case, t, actor))
-                if problem is None and case.lead_department_id is None:
-                    problem = gettext("%(number)s has no lead department to criticize.", number=case.number)
-                if problem:
-                    result.refused.append((case.number, problem))
-                else:
-                    eligible.append(case)
-            if eligible:
-                from evaluation.criticism import issue_for_cases
+    with acting_as(actor.user.id), all_or_nothing():
+        for case_id in case_ids:
+            try:
+                case = _load(case_id, actor)
+            except ConsoleError as exc:
+                result.refused.append((f"#{case_id}", str(exc)))
+                continue
+            stale = (versions or {}).get(case_id) not in (None, "", str(case.version))
+            problem = stale_message() if stale else (
+                state_problem(case, t) or steps.precondition_problem(case, t, actor))
+            if problem is None and case.lead_department_id is None:
+                problem = gettext("%(number)s has no lead department to criticize.", number=case.number)
+            if problem:
+                result.refused.append((case.number, problem))
+            else:
+                eligible.append(case)
+        if eligible:
+            from evaluation.criticism import issue_for_cases
 
-                criticisms = issue_for_cases(eligible, values, actor)
-                for case in eligible:
-                    numbers = [c.number for c in criticisms if case in c.cases]
-                    _record(case, t, case.status, Effect(department_id=case.lead_department_id,
-                                                         data={"criticisms": numbers}), actor, note)
-                db.session.commit()
-                result.done.extend(c.number for c in eligible)
-        except StaleDataError as exc:
-            db.session.rollback()
-            raise ConflictError(stale_message()) from exc
-        except ConsoleError:
-            db.session.rollback()
-            raise
+            criticisms = issue_for_cases(eligible, values, actor)
+            for case in eligible:
+                numbers = [c.number for c in criticisms if case in c.cases]
+                _record(case, t, case.status, Effect(department_id=case.lead_department_id,
+                                                     data={"criticisms": numbers}), actor, note)
+            db.session.commit()
+            result.done.extend(c.number for c in eligible)
     return result
