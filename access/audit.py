@@ -127,6 +127,18 @@ def record(session: Session, operation: str, model: str, record_id: int | None, 
     _write(session, [{"operation": operation, "model": model, "record_id": record_id, "changes": changes}])
 
 
+def record_disclosure(operation: str, model: str, record_id: int | None, changes: dict) -> None:
+    """Write and commit one row for a disclosure of personal data by the request's user
+    (installed as console.privacy's disclosure log)."""
+    from access.hooks import request_user
+    from extensions import db
+    from models.base import acting_as
+
+    with acting_as(request_user().id):
+        record(db.session, operation, model, record_id, changes)
+        db.session.commit()
+
+
 def _write(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert audit rows in one statement, stamped with who, when, where from and how."""
     from models.audit import AuditLog

@@ -47,14 +47,16 @@ def content_security_policy(nonce: str) -> str:
 
 def install_request_hooks(app: Flask) -> None:
     """Register the hooks on `app`: session checks, security headers, audit."""
-    from access.audit import install_audit
+    from access.audit import install_audit, record_disclosure
     from access.sessions import ConsoleSessionInterface, check_session
+    from console.privacy import install_disclosure_log
     from extensions import db
 
     app.session_interface = ConsoleSessionInterface()
     app.before_request(check_session)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     install_audit(db.session)
+    install_disclosure_log(app, record_disclosure)
 
     @app.after_request
     def security_headers(response: Any) -> Any:

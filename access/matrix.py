@@ -10,7 +10,8 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from access.roles import ADMIN, ROLES
+from access.roles import ADMIN, ADMIN_WITHHELD, ROLES
+from console.privacy import EXPORT_PERSONAL_INFO, PERSONAL_INFO_VIEW, VIEW_PERSONAL_INFO
 from models.enums import CaseAction
 
 SCREENS = [
@@ -60,7 +61,8 @@ def _cell(perms: set[str], wanted: list[tuple[str, str]]) -> str:
 def render() -> str:
     """Markdown: screens × roles (查=列表 看=详情 增 改 删 导=导出), then workflow actions × roles.
 
-    The admin role holds every permission a screen has (read-only screens have no 增改删).
+    The admin role holds every permission a screen has (read-only screens have no 增改删), and every
+    other but ADMIN_WITHHELD.
     """
     lines = ["| 页面 / 接口 | " + " | ".join([ADMIN, *ROLE_ORDER]) + " |",
              "|---|" + "---|" * (len(ROLE_ORDER) + 1)]
@@ -82,12 +84,14 @@ def render() -> str:
     labels = dict(SCREENS)
     extras = [(f"{labels[view]}：{_zh(PERMISSIONS[perm])}（{perm}）", view, perm)
               for view, perm in _extra_permissions()]
-    extras += [("数据范围：全部部门", "DataScope", "can_all_departments"),
-               ("查看个人信息（不打码）", "PersonalInfo", "can_view")]
+    extras += [("数据范围：全部部门", "DataScope", "can_all_departments")]
+    extras += [(f"{_zh(PERMISSIONS[perm])}（{perm}）", PERSONAL_INFO_VIEW, perm)
+               for perm in (VIEW_PERSONAL_INFO, EXPORT_PERSONAL_INFO)]
     lines += ["", "| 其他权限 | " + " | ".join([ADMIN, *ROLE_ORDER]) + " |",
               "|---|" + "---|" * (len(ROLE_ORDER) + 1)]
     for label, view, perm in extras:
-        row = ["✓"] + ["✓" if perm in ROLES[role].get(view, ()) else "—" for role in ROLE_ORDER]
+        row = ["—" if (perm, view) in ADMIN_WITHHELD else "✓"]
+        row += ["✓" if perm in ROLES[role].get(view, ()) else "—" for role in ROLE_ORDER]
         lines.append(f"| {label} | " + " | ".join(row) + " |")
     return "\n".join(lines)
 

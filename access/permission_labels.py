@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from access.scope import ALL_DEPARTMENTS, DATA_SCOPE_VIEW
 from console.declare import MenuGroup
 from console.introspect import screen_of
-from console.privacy import PERSONAL_INFO_VIEW, VIEW_PERSONAL_INFO
+from console.privacy import EXPORT_PERSONAL_INFO, PERSONAL_INFO_VIEW, VIEW_PERSONAL_INFO
 from models.enums import CaseAction
 
 PERMISSIONS = {
@@ -33,7 +33,8 @@ PERMISSIONS = {
     "copyrole": _l("Copy role"), "resetpasswords": _l("Reset others' passwords"),
     "resetmypassword": _l("Reset own password"), "userinfoedit": _l("Edit own account"),
     ALL_DEPARTMENTS: _l("All departments (otherwise only the user's own)"),
-    VIEW_PERSONAL_INFO: _l("View personal information unmasked"),
+    VIEW_PERSONAL_INFO: _l("Reveal one record's personal information at a time (logged)"),
+    EXPORT_PERSONAL_INFO: _l("Export personal information in full, with a reason (logged)"),
     **{f"can_{a.value}": a.label for a in CaseAction},
 }
 

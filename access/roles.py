@@ -3,8 +3,9 @@
 `ROLES` maps a role to {view name: permissions}. `flask sync-permissions` (run
 by `seed-demo`, `demo` and at start-up) writes them into FAB's tables as exact
 sets, so the role screens, `has_access` and the tests all read the same
-declaration. The admin role (系统管理员) receives every permission. Custom roles
-are created in the UI as usual and are never touched by the sync.
+declaration. The admin role (系统管理员) receives every permission but those in
+`ADMIN_WITHHELD`. Custom roles are created in the UI as usual and are never
+touched by the sync.
 
 View names are exact (`CaseView`), never prefixes: the sync compares whole
 names, so `CaseView` cannot leak into `CaseViewX` as FAB_ROLES' regexes would.
@@ -13,7 +14,7 @@ names, so `CaseView` cannot leak into `CaseViewX` as FAB_ROLES' regexes would.
 from __future__ import annotations
 
 from access.scope import ALL_DEPARTMENTS, DATA_SCOPE_VIEW
-from console.privacy import PERSONAL_INFO_VIEW, VIEW_PERSONAL_INFO
+from console.privacy import EXPORT_PERSONAL_INFO, PERSONAL_INFO_VIEW, VIEW_PERSONAL_INFO
 from models.enums import CaseAction
 
 ADMIN = "系统管理员"
@@ -35,6 +36,10 @@ def actions(*names: CaseAction) -> tuple[str, ...]:
 A = CaseAction
 SEE_ALL = {DATA_SCOPE_VIEW: (ALL_DEPARTMENTS,)}
 PERSONAL = {PERSONAL_INFO_VIEW: (VIEW_PERSONAL_INFO,)}
+"""查看个人信息: reveal one field of one record at a time, each reveal logged."""
+ADMIN_WITHHELD = frozenset({(EXPORT_PERSONAL_INFO, PERSONAL_INFO_VIEW)})
+"""(permission, view) pairs the admin role does not receive: 导出个人信息 (a file of full personal data)
+is held by no built-in role; an admin grants it deliberately, through a custom role."""
 MINE = {"NotificationView": READ}
 """Everyone reads their own notifications (the scope limits them to the owner)."""
 REFERENCE_READ = {
@@ -78,7 +83,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         **REFERENCE_READ, **SEE_ALL, **MINE,
     },
 }
-"""Role → view → permissions. The admin role is not listed: it holds everything."""
+"""Role → view → permissions. The admin role is not listed: it holds everything but ADMIN_WITHHELD."""
 
 ROLE_DESCRIPTIONS = {
     ADMIN: "users, roles, departments, coordinators, holiday calendar, dictionaries",

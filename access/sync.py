@@ -4,7 +4,7 @@ FAB's own per-view sync deletes any permission a view does not list, so two
 classes sharing a permission name (a screen and its REST API) would undo each
 other. This sync works from the union of everything registered, adds what is
 missing, removes what no view declares any more, gives the admin role every
-permission and sets each declared role to exactly its declaration.
+permission but `ADMIN_WITHHELD` and sets each declared role to exactly its declaration.
 """
 
 from __future__ import annotations
@@ -17,17 +17,17 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
-from access.roles import ROLES
+from access.roles import ADMIN_WITHHELD, ROLES
 from access.scope import ALL_DEPARTMENTS, DATA_SCOPE_VIEW
-from console.privacy import PERSONAL_INFO_VIEW, VIEW_PERSONAL_INFO
+from console.privacy import EXPORT_PERSONAL_INFO, PERSONAL_INFO_VIEW, VIEW_PERSONAL_INFO
 
 log = logging.getLogger(__name__)
 
 EXTRA_PERMISSIONS = {
     DATA_SCOPE_VIEW: {ALL_DEPARTMENTS},
-    PERSONAL_INFO_VIEW: {VIEW_PERSONAL_INFO},
+    PERSONAL_INFO_VIEW: {VIEW_PERSONAL_INFO, EXPORT_PERSONAL_INFO},
 }
-"""Permissions not tied to a route: data scope and 查看个人信息."""
+"""Permissions not tied to a route: data scope, 查看个人信息 and 导出个人信息."""
 
 
 def declared_permissions(appbuilder: Any) -> dict[str, set[str]]:
@@ -97,7 +97,8 @@ def sync_permissions(appbuilder: Any) -> None:
     all_pvs = session.query(sm.permissionview_model).all()
     by_key = {(pv.permission.name, pv.view_menu.name): pv for pv in all_pvs if pv.permission and pv.view_menu}
     admin = sm.find_role(sm.auth_role_admin) or sm.add_role(sm.auth_role_admin)
-    admin.permissions = [pv for key, pv in by_key.items() if key[1] in wanted and key[0] in wanted[key[1]]]
+    admin.permissions = [pv for key, pv in by_key.items()
+                         if key[1] in wanted and key[0] in wanted[key[1]] and key not in ADMIN_WITHHELD]
     for role_name in ROLES:
         role = sm.find_role(role_name) or sm.add_role(role_name)
         role.permissions = [by_key[key] for key in sorted(role_permissions(appbuilder, role_name)) if key in by_key]

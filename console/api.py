@@ -23,10 +23,18 @@ from console.api_query import chinese_fab_message, query_problem
 from console.api_schema import ConsoleSchemaConverter
 from console.api_spec import ERROR_RESPONSES, ApiSpecMixin
 from console.build import view_permissions
+from console.cache import request_cache
 from console.errors import ConsoleError
 from console.interface import ConsoleInterface, valid_pk
 from console.introspect import attributes, descriptions, labels, screen_of
-from console.privacy import mask_value, may_see_personal_info
+from console.privacy import (
+    drop_unchanged_masks,
+    log_disclosure,
+    mask_record,
+    may_see_personal_info,
+    reveal_problem,
+    revealed,
+)
 from console.references import refuse_if_referenced
 from console.scoping import DataScopeMixin
 
@@ -153,18 +161,30 @@ class ConsoleApi(ApiSpecMixin, DataScopeMixin, ModelRestApi):
             info["validate"] = [str(v) for v in (field.validate or []) if not callable(v) or hasattr(v, "error")]
         return info
 
-    # ---- personal data ------------------------------------------------------------------
+    # ---- personal data: masked for everyone; `?reveal=<field>` on one record, logged --------
 
     def _mask(self, data: dict) -> dict:
-        if may_see_personal_info():
-            return data
-        for attr in attributes(self.model):
-            if attr.field.mask and attr.name in data:
-                data[attr.name] = mask_value(attr.field.mask, data[attr.name])
-        return data
+        return mask_record(self.model, data, request_cache().get("revealed_field"))
+
+    def get_headless(self, pk: Any, **kwargs: Any) -> Any:
+        """One record; `?reveal=<field>` shows that personal-data field in full, for holders of
+        查看个人信息, and logs it."""
+        field = request.args.get("reveal")
+        if field is None:
+            return super().get_headless(pk, **kwargs)
+        problem = reveal_problem(self.model, field)
+        if problem:
+            return self.response_400(problem)
+        if not may_see_personal_info():
+            return self.response_403()
+        request_cache()["revealed_field"] = field
+        response = super().get_headless(pk, **kwargs)
+        if response.status_code == 200:
+            log_disclosure("reveal", self.model, pk, revealed([field]))
+        return response
 
     def pre_get(self, data: dict) -> None:
-        """Mask personal data in a single item."""
+        """Mask personal data in a single item (but the one field revealed)."""
         if isinstance(data.get("result"), dict):
             self._mask(data["result"])
 
@@ -244,6 +264,7 @@ class ConsoleApi(ApiSpecMixin, DataScopeMixin, ModelRestApi):
         if data is None:
             return self.response_400(gettext("The body must be a JSON object."))
         version = data.pop("version", None) if self.is_versioned else None
+        drop_unchanged_masks(item, data)
         unknown = sorted(set(data) - set(self.edit_columns))
         if unknown:
             return self.response_422({k: [gettext("This field cannot be set.")] for k in unknown})

@@ -34,6 +34,7 @@ class ApiSpecMixin:
     """Mixed into ConsoleApi: corrects what FAB writes into the OpenAPI document."""
 
     route_base: str
+    model: type
 
     def _document_answer(self, name: str, responses: dict) -> None:
         """What our writes and _info really return (FAB documents other shapes)."""
@@ -60,6 +61,20 @@ class ApiSpecMixin:
             properties["permissions"] = {"type": "array", "items": {"type": "string"}}
             properties["filters"] = {"type": "object"}
 
+    def _document_reveal(self, operation: dict) -> None:
+        """`?reveal=<field>` on a record of a model with personal data."""
+        from console.privacy import personal_fields
+
+        fields = [a.name for a in personal_fields(self.model)]
+        if not fields:
+            return
+        operation.setdefault("parameters", []).append({
+            "in": "query", "name": "reveal", "required": False, "schema": {"type": "string", "enum": fields},
+            "description": "One personal-data field to show in full (every other stays masked). For roles "
+                           "with 查看个人信息 (otherwise 403); each reveal is written to the audit log "
+                           "(user, time, IP, record, field). Any other value: 400.",
+        })
+
     def add_apispec_components(self, api_spec: Any) -> None:
         super().add_apispec_components(api_spec)
         # The spec is shared: whichever API registered first set the error shapes
@@ -81,6 +96,8 @@ class ApiSpecMixin:
                 for code in OPERATION_ERRORS[name]:
                     responses.setdefault(code, {"$ref": f"#/components/responses/{code}"})
                 self._document_answer(name, responses)
+                if name == "get":
+                    self._document_reveal(operation)
                 for parameter in operation.get("parameters", []):
                     if parameter.get("name") == "pk" and parameter.get("in") == "path":
                         parameter["schema"] = {"type": "integer", "minimum": 0}

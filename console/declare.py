@@ -71,8 +71,8 @@ class Field:
     select offers (e.g. only active departments); existing values stay valid."""
     formatter: Callable[[Any], Any] | None = None
     mask: str | None = None
-    """Personal data kind ('phone', 'id_number', 'credit_code'): shown masked
-    to roles without 查看个人信息."""
+    """Personal data kind ('phone', 'id_number', 'credit_code'): shown masked to every role on every
+    channel; see console.privacy for the two audited ways to the full value."""
     textarea: bool = False
     group: Any = None
     """Show-page section this field opens; later fields stay in it until another group starts."""

@@ -14,13 +14,16 @@ from openpyxl.utils import get_column_letter
 
 from console.formatting import display
 from console.introspect import names
+from console.privacy import personal_fields
 from console.validators import without_control_characters
 from workdays import clock
 
 
-def export_rows(view: Any, items: list[Any]) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of an export, formatted as on screen (masking included)."""
+def export_rows(view: Any, items: list[Any], full: bool = False) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of an export, formatted as on screen: personal data masked, or in `full`
+    (only for console.disclosure's export, which asked why and logs it)."""
     columns = names(view.model, "export")
+    unmasked = {a.name for a in personal_fields(view.model)} if full else set()
     header = [str(view.label_columns.get(c, c)) for c in columns]
     rows = []
     for item in items:
@@ -28,7 +31,7 @@ def export_rows(view: Any, items: list[Any]) -> tuple[list[str], list[list[str]]
         for col in columns:
             value = getattr(item, col)
             value = value() if callable(value) else value
-            formatter = view.formatters_columns.get(col)
+            formatter = None if col in unmasked else view.formatters_columns.get(col)
             row.append(str(formatter(value)) if formatter else display(value))
         rows.append(row)
     return header, rows
@@ -52,9 +55,9 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def export_response(view: Any, items: list[Any], fmt: str) -> Response:
-    """A download response of `items` in `fmt` ('xlsx' or 'csv')."""
-    header, rows = export_rows(view, items)
+def export_response(view: Any, items: list[Any], fmt: str, full: bool = False) -> Response:
+    """A download response of `items` in `fmt` ('xlsx' or 'csv'); `full`: see export_rows."""
+    header, rows = export_rows(view, items, full)
     stamp = clock.now().strftime("%Y%m%d-%H%M")
     filename = f"{view.screen.route.strip('/')}-{stamp}.{fmt}"
     if fmt == "csv":

@@ -20,10 +20,12 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
 from console.declare import QuickFilter, Screen
+from console.disclosure import DisclosureMixin
 from console.errors import ConsoleError
 from console.filters import ConditionFilter
 from console.interface import valid_pk
 from console.listargs import SafeListArgs
+from console.privacy import mask_form, unmask_form
 from console.references import refuse_if_referenced
 from console.scoping import DataScopeMixin
 from console.widgets import ConsoleFormWidget, ConsoleListWidget, ConsoleSearchWidget
@@ -31,7 +33,7 @@ from console.widgets import ConsoleFormWidget, ConsoleListWidget, ConsoleSearchW
 STALE_MESSAGE = _l("This record was changed by someone else; reload the page and try again.")
 
 
-class ConsoleModelView(SafeListArgs, DataScopeMixin, ModelView):
+class ConsoleModelView(DisclosureMixin, SafeListArgs, DataScopeMixin, ModelView):
     """A screen generated from a model's declarations (see console.build)."""
 
     model: type
@@ -201,6 +203,7 @@ class ConsoleModelView(SafeListArgs, DataScopeMixin, ModelView):
         self.check_editable(item)
         if request.method == "POST":
             form = self.edit_form.refresh(request.form)
+            unmask_form(form, item)
             if self.is_versioned and request.form.get("_version") != str(item.version):
                 flash(str(STALE_MESSAGE), "danger")
             elif form.validate():
@@ -213,6 +216,7 @@ class ConsoleModelView(SafeListArgs, DataScopeMixin, ModelView):
             form = self.edit_form.refresh(obj=item)
             self.prefill_form(form, pk)
             self.update_redirect()
+        mask_form(form, item)
         widgets = self._get_edit_widget(form=form)
         if self.is_versioned:
             widgets["edit"].template_args["version"] = item.version
@@ -278,38 +282,13 @@ class ConsoleModelView(SafeListArgs, DataScopeMixin, ModelView):
             abort(404)
         return jsonify(lookup(self.model, col, request.args))
 
-    # ---- personal information: the audited reveal ----------------------------------------
-
-    @expose("/reveal/<pk>/<field>", methods=["POST"])
-    @has_access
-    @permission_name("show")
-    def reveal(self, pk: Any, field: str) -> Any:
-        """The full value of a masked field, for holders of 查看个人信息; the click is audited."""
-        from access.audit import record
-        from console.introspect import attribute
-        from console.privacy import may_see_personal_info
-        from models.base import acting_as
-
-        declared = attribute(self.model, field)
-        if declared is None or not declared.field.mask:
-            abort(404)
-        if not may_see_personal_info():
-            abort(403)
-        item = self.get_item_or_404(pk)
-        from access.hooks import request_user
-
-        with acting_as(request_user().id):
-            record(self.datamodel.session, "reveal", self.model.__name__, item.id, {field: [None, "***"]})
-            self.datamodel.session.commit()
-        return jsonify(value=getattr(item, field) or "")
-
     # ---- export ---------------------------------------------------------------------
 
     @expose("/export/<fmt>")
     @has_access
     @permission_name("export")
     def export(self, fmt: str) -> Any:
-        """The filtered list as .xlsx or .csv, with the declared export columns."""
+        """The filtered list as .xlsx or .csv, with the declared export columns (personal data masked)."""
         from console.export import export_response
 
         if fmt not in ("xlsx", "csv"):

@@ -27,6 +27,7 @@ class AuditOperation(LabeledEnum):
     UPDATE = "update", _l("Changed")
     DELETE = "delete", _l("Deleted")
     REVEAL = "reveal", _l("Personal data revealed")
+    EXPORT_PERSONAL = "export_personal", _l("Personal data exported in full")
     PURGE = "purge", _l("Old log entries purged")
 
 
@@ -73,6 +74,8 @@ class AuditLog(Model):
         quick_filters=(
             QuickFilter("deletions", _l("Deletions"), lambda: AuditLog.operation == AuditOperation.DELETE),
             QuickFilter("reveals", _l("Personal data revealed"), lambda: AuditLog.operation == AuditOperation.REVEAL),
+            QuickFilter("personal_exports", _l("Personal data exported in full"),
+                        lambda: AuditLog.operation == AuditOperation.EXPORT_PERSONAL),
         ),
     )
 
@@ -155,6 +158,10 @@ SECURITY_RECORDS = {"StaffUser": RecordType(_l("User"), USER_LABELS),
 """FAB's tables that the audit log sees, with the names the user and role screens give them."""
 
 
+DISCLOSURE_KEYS = {"reason": _l("Reason for the export"), "row_count": _l("Rows exported")}
+"""What an export of personal data logs beside the fields it disclosed."""
+
+
 def record_type(name: str | None) -> RecordType:
     """A logged model's Chinese name and field labels, from its class name as the log stores it."""
     from console.introspect import attributes, screen_of
@@ -183,7 +190,7 @@ def describe_changes(changes: dict[str, Any] | None, model_name: str | None = No
     if not changes:
         return ""
     kind = record_type(model_name)
-    names = {"id": _l("Record id"), **kind.fields}
+    names = {"id": _l("Record id"), **DISCLOSURE_KEYS, **kind.fields}
     model = next((m.class_ for m in Model.registry.mappers if m.class_.__name__ == model_name), None)
     lines = []
     for key, (old, new) in changes.items():

@@ -156,7 +156,7 @@ class Case(Stamped, Model):
         sa.String(100), info=field(_l("Enterprise"), search=True),
     )
     credit_code: Mapped[str | None] = mapped_column(
-        sa.String(18), info=field(_l("Unified social credit code"), validators=(credit_code,)),
+        sa.String(18), info=field(_l("Unified social credit code"), validators=(credit_code,), mask="credit_code"),
     )
     special_group: Mapped[SpecialGroup | None] = mapped_column(
         enum_type(SpecialGroup),

@@ -200,7 +200,7 @@ def test_export_with_full_values_asks_for_a_reason_and_logs_the_row_count(app, a
         ("checker", "Case", "税务局核对企业登记信息", 1), ("checker", "Case", "逐件电话回访", count)]
     assert_no_full_value(str([r.changes for r in logged]), "the audit rows")
     entry = as_user("admin").get(f"/audit/show/{logged[0].id}").get_data(as_text=True)
-    assert "税务局核对企业登记信息" in entry and english_words(entry) == []
+    assert "税务局核对企业登记信息" in entry and english_words(entry.replace("checker", "")) == []
     plain = xlsx_rows(checker.get(f"/cases/export/xlsx{query}").data)
     assert [(r["联系电话"], r["身份证号"], r["统一社会信用代码"]) for r in plain] == [tuple(MASKED.values())]
 
