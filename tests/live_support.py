@@ -45,6 +45,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_serving(process: subprocess.Popen, base: str, log: Path, seconds: float) -> None:
+    """Wait for `base`/login/ to answer 200 while `process` keeps running; fail with its log otherwise."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"exited with {process.returncode}:\n{log.read_text(errors='replace')[-2000:]}"
+        try:
+            if requests.get(f"{base}/login/", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:  # refused, or not answering yet under load
+            pass
+        time.sleep(0.3)
+    pytest.fail(f"{base}/login/ did not answer within {seconds} s:\n{log.read_text(errors='replace')[-2000:]}")
+
+
 @pytest.fixture
 def gunicorn_server(app, database, tmp_path) -> Iterator[str]:
     """`gunicorn 'app:create_app()'` with 4 workers on the test's database (as deployed)."""
@@ -59,16 +73,7 @@ def gunicorn_server(app, database, tmp_path) -> Iterator[str]:
             stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text(errors="replace")[-2000:]
-            try:
-                if requests.get(f"{base}/login/", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            assert time.monotonic() < deadline, log.read_text(errors="replace")[-2000:]
-            time.sleep(0.3)
+        wait_until_serving(process, base, log, seconds=60)
         yield base
     finally:
         os.killpg(process.pid, signal.SIGTERM)

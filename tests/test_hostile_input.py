@@ -182,12 +182,11 @@ def test_gunicorn_reads_the_shipped_config_and_leaves_long_urls_to_the_console(a
     import signal
     import subprocess
     import sys
-    import time
     from pathlib import Path
 
     import requests
 
-    from tests.test_readme_commands import free_port
+    from tests.live_support import free_port, wait_until_serving
 
     root = Path(__file__).resolve().parent.parent
     printed = subprocess.run([Path(sys.executable).parent / "gunicorn", "--print-config", "app:create_app()"],
@@ -203,14 +202,7 @@ def test_gunicorn_reads_the_shipped_config_and_leaves_long_urls_to_the_console(a
                                   stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            assert server.poll() is None, log.read_text(errors="replace")[-2000:]
-            try:
-                if requests.get(f"{base}/login/", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.5)
+        wait_until_serving(server, base, log, seconds=60)
         long_url = requests.get(f"{base}/login/?next={'x' * 100_000}", timeout=30)
         assert long_url.status_code == 414 and "网址过长" in long_url.text, long_url.text[:300]
         referer = requests.get(f"{base}/login/", headers={"Referer": f"{base}/cases/list/?{'x' * 8000}"}, timeout=30)

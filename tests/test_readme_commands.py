@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ import pytest
 import requests
 
 from tests import conftest
+from tests.live_support import free_port, wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -41,12 +41,6 @@ def production_commands() -> list[str]:
     return [line.strip() for line in block.splitlines() if line.strip()]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def environment(tmp_path: Path) -> Iterator[dict]:
     """The shell environment of a fresh deployment: its own database, secret and demo password."""
@@ -64,20 +58,6 @@ def start(command: str, env: dict, log: Path) -> subprocess.Popen:
     with log.open("wb") as output:
         return subprocess.Popen(command, shell=True, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
                                 start_new_session=True)
-
-
-def wait_until_serving(process: subprocess.Popen, base: str, log: Path, seconds: float) -> None:
-    """Wait for /login/ to answer 200 while the process keeps running."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"exited with {process.returncode}:\n{log.read_text(errors='replace')[-2000:]}"
-        try:
-            if requests.get(f"{base}/login/", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:  # refused, or not answering yet under load
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"{base}/login/ did not answer within {seconds} s:\n{log.read_text(errors='replace')[-2000:]}")
 
 
 def log_in_and_open_dashboard(base: str, username: str) -> None:
