@@ -20,7 +20,7 @@ SCREENS = [
     ("CriticismView", "通报批评"), ("DepartmentView", "部门/单位"), ("CoordinatorView", "协调专员"),
     ("ServiceItemView", "事项库"), ("DutyRotaView", "坐窗排班"), ("GuideCardView", "办事指南卡片"),
     ("HolidayOverrideView", "节假日调整"), ("DictionaryEntryView", "数据字典"), ("NotificationView", "消息提醒"),
-    ("AuditLogView", "操作日志"), ("LoginLogView", "登录日志"),
+    ("SavedFilterView", "常用筛选"), ("AuditLogView", "操作日志"), ("LoginLogView", "登录日志"),
 ]
 ACTIONS_ON = "CaseView"
 BASIC = [("can_list", "查"), ("can_show", "看"), ("can_add", "增"), ("can_edit", "改"), ("can_delete", "删"),

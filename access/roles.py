@@ -40,8 +40,10 @@ PERSONAL = {PERSONAL_INFO_VIEW: (VIEW_PERSONAL_INFO,)}
 ADMIN_WITHHELD = frozenset({(EXPORT_PERSONAL_INFO, PERSONAL_INFO_VIEW)})
 """(permission, view) pairs the admin role does not receive: 导出个人信息 (a file of full personal data)
 is held by no built-in role; an admin grants it deliberately, through a custom role."""
-MINE = {"NotificationView": READ}
-"""Everyone reads their own notifications (the scope limits them to the owner)."""
+MINE = {"NotificationView": READ, "SavedFilterView": READ + ("can_edit", "can_delete")}
+"""Everyone reads their own notifications and keeps their own 常用筛选 (the scope limits both to the owner)."""
+SHARE_FILTERS = {"SavedFilterView": MINE["SavedFilterView"] + ("can_share",)}
+"""Sharing a saved filter with roles is for those who set the office's priorities."""
 REFERENCE_READ = {
     "DepartmentView": READ, "CoordinatorView": READ, "ServiceItemView": READ,
     "DutyRotaView": READ, "GuideCardView": READ,
@@ -78,9 +80,9 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "AssignmentView": READ + EXPORT, "SupervisionView": READ + EXPORT,
         "CaseEventView": READ + EXPORT, "SatisfactionView": READ + EXPORT,
         "EvaluationView": READ + EXPORT + ("can_edit", "can_generate"),
-        "CriticismView": READ + EXPORT + ("can_edit",), "SavedFilterView": READ + ("can_edit", "can_delete"),
+        "CriticismView": READ + EXPORT + ("can_edit",),
         "AuditLogView": READ + EXPORT, "LoginLogView": READ + EXPORT,
-        **REFERENCE_READ, **SEE_ALL, **MINE,
+        **REFERENCE_READ, **SEE_ALL, **MINE, **SHARE_FILTERS,
     },
 }
 """Role → view → permissions. The admin role is not listed: it holds everything but ADMIN_WITHHELD."""

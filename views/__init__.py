@@ -21,11 +21,12 @@ from models import SCREEN_MODELS
 
 def screen_mixins() -> dict[type, tuple[tuple[type, ...], tuple[type, ...]]]:
     """Model → (view mixins, API mixins) for screens with behaviour beyond CRUD."""
-    from models import Case, Criticism, Evaluation, Notification, Supervision
+    from models import Case, Criticism, Evaluation, Notification, SavedFilter, Supervision
     from views.case_api import CaseApiMixin
     from views.cases import CaseWorkflowMixin
     from views.evaluations import CriticismMixin, EvaluationApiMixin, EvaluationMixin, SupervisionMixin
     from views.notifications import NotificationMixin
+    from views.saved_filters import SavedFilterScreenMixin
     from views.work_orders import CaseImportMixin
 
     return {
@@ -34,6 +35,7 @@ def screen_mixins() -> dict[type, tuple[tuple[type, ...], tuple[type, ...]]]:
         Evaluation: ((EvaluationMixin,), (EvaluationApiMixin,)),
         Criticism: ((CriticismMixin,), ()),
         Supervision: ((SupervisionMixin,), ()),
+        SavedFilter: ((SavedFilterScreenMixin,), ()),
     }
 
 

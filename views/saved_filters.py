@@ -1,4 +1,10 @@
-"""Saved filters: keep a list's conditions under a name and share them with roles."""
+"""Saved filters: keep a list's conditions under a name; 领导 and 系统管理员 may share them with roles.
+
+Every list screen has the 保存筛选 form (`SaveFilterMixin`); the 常用筛选 screen
+lists, renames and deletes one's own (`SavedFilterScreenMixin`). Sharing needs
+the `can_share` permission on that screen: without it, no role is offered and
+none posted is taken.
+"""
 
 from __future__ import annotations
 
@@ -45,8 +51,21 @@ def filter_url(saved: SavedFilter) -> str:
     return url_for(f"{saved.view}.list") + ("?" + saved.query if saved.query else "")
 
 
+SAVED_FILTER_VIEW = "SavedFilterView"
+SHARE = "can_share"
+
+
+def may_share(sm: Any) -> bool:
+    """Whether the current user may share saved filters with roles."""
+    return bool(sm.has_access(SHARE, SAVED_FILTER_VIEW))
+
+
 class SaveFilterMixin:
     """Mixed into every generated list screen: the 保存筛选 form posts here."""
+
+    def may_share_filters(self) -> bool:
+        """Whether the 保存筛选 form offers roles to share with."""
+        return may_share(self.appbuilder.sm)
 
     @expose("/save-filter", methods=["POST"])
     def save_filter(self) -> Any:
@@ -65,14 +84,32 @@ class SaveFilterMixin:
         if not name:
             flash(gettext("Give the filter a name."), "danger")
             return redirect(back)
-        roles = [r for r in (sm.get_all_roles()) if str(r.id) in request.form.getlist("shared_with")
-                 and r in user.roles]
+        wanted = request.form.getlist("shared_with") if may_share(sm) else []
+        roles = [r for r in sm.get_all_roles() if str(r.id) in wanted and r in user.roles]
         with acting_as(user.id):
             db.session.add(SavedFilter(name=name, view=self.__class__.__name__, query=query, owner_id=user.id,
                                        shared_with=roles))
             db.session.commit()
         flash(gettext("Filter “%(name)s” saved.", name=name), "success")
         return redirect(back)
+
+
+class SavedFilterScreenMixin:
+    """The 常用筛选 screen: one's own filters; the roles they are shared with only for those who may share."""
+
+    extra_permissions = (SHARE,)
+
+    def _get_edit_widget(self, form: Any, exclude_cols: Any = None, widgets: Any = None) -> Any:
+        """The edit form without 共享给角色 for those who may not share."""
+        if not may_share(self.appbuilder.sm):
+            exclude_cols = [*(exclude_cols or []), "shared_with"]
+        return super()._get_edit_widget(form, exclude_cols=exclude_cols, widgets=widgets)
+
+    def process_form(self, form: Any, is_created: bool) -> None:
+        """A posted 共享给角色 is dropped unless the user may share (the filter keeps its roles)."""
+        if not may_share(self.appbuilder.sm) and "shared_with" in form:
+            del form["shared_with"]
+        super().process_form(form, is_created)
 
 
 def register_template_globals(app: Any) -> None:
