@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
+from flask import request
 from flask_appbuilder.fields import QuerySelectMultipleField
 from flask_appbuilder.security.views import RoleModelView
-from flask_appbuilder.widgets import ListWidget, ShowWidget
+from flask_appbuilder.urltools import get_order_args, get_page_args, get_page_size_args
+from flask_appbuilder.widgets import ListWidget, RenderTemplateWidget, ShowWidget
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -37,6 +39,7 @@ class GroupedPermissionsWidget:
 
     def __call__(self, field: Any, **kwargs: Any) -> Markup:
         selected = {pv.id for pv in (field.data or [])}
+        disabled = Markup(" disabled") if kwargs.get("disabled") else Markup("")
         objects = [obj for _pk, obj in field._get_object_list()]
         parts = [Markup('<div class="permission-groups">')]
         for group, items in grouped(objects):
@@ -44,8 +47,8 @@ class GroupedPermissionsWidget:
             for name, pv in items:
                 checked = Markup(" checked") if pv.id in selected else Markup("")
                 parts.append(Markup(
-                    '<label class="checkbox-inline permission"><input type="checkbox" name="{}" value="{}"{}> {}'
-                    "</label>").format(field.name, pv.id, checked, name))
+                    '<label class="checkbox-inline permission"><input type="checkbox" name="{}" value="{}"{}{}> {}'
+                    "</label>").format(field.name, pv.id, checked, disabled, name))
             parts.append(Markup("</fieldset>"))
         parts.append(Markup("</div>"))
         return Markup("").join(parts)
@@ -55,6 +58,12 @@ def _permissions_text(permissions: list[Any]) -> Markup:
     lines = [Markup("<strong>{}</strong>：{}").format(group, "、".join(str(name) for name, _pv in items))
              for group, items in grouped(list(permissions))]
     return Markup("<br>").join(lines)
+
+
+class ReadOnlyFormWidget(RenderTemplateWidget):
+    """A form shown for reading only: every field disabled, a notice instead of the 保存 button."""
+
+    template = "console/widgets/readonly_form.html"
 
 
 class ConsoleRoleView(SafeListArgs, GuardedForms, RoleModelView):
@@ -79,14 +88,36 @@ class ConsoleRoleView(SafeListArgs, GuardedForms, RoleModelView):
                 widget=GroupedPermissionsWidget(),
             )
 
-    def _refuse_declared(self, item: Any) -> None:
+    @staticmethod
+    def is_declared(item: Any) -> bool:
+        """Whether `item` is a built-in role, whose permissions access/roles.py declares."""
         from flask import current_app
 
         from access.roles import ROLES
 
-        if item.name in ROLES or item.name == current_app.appbuilder.sm.auth_role_admin:
-            raise ValueError(gettext("“%(role)s” is a built-in role whose permissions are declared by the "
-                                     "system; copy it to make a variant you can edit.", role=item.name))
+        return item.name in ROLES or item.name == current_app.appbuilder.sm.auth_role_admin
+
+    @staticmethod
+    def _declared_notice(item: Any) -> str:
+        return gettext("“%(role)s” is a built-in role whose permissions are declared by the "
+                       "system; copy it to make a variant you can edit.", role=item.name)
+
+    def _refuse_declared(self, item: Any) -> None:
+        if self.is_declared(item):
+            raise ValueError(self._declared_notice(item))
+
+    def _edit(self, pk: Any) -> Any:
+        """FAB's edit form; a built-in role's form is shown read-only, without a 保存 button."""
+        if request.method == "GET":
+            item = self.datamodel.get(pk, self._base_filters)
+            if item is not None and self.is_declared(item):
+                form = self.edit_form.refresh(obj=item)
+                widgets = {"edit": ReadOnlyFormWidget(form=form, include_cols=self.edit_columns,
+                                                      notice=self._declared_notice(item))}
+                return self._get_related_views_widgets(item, filters={}, orders=get_order_args(),
+                                                       pages=get_page_args(), page_sizes=get_page_size_args(),
+                                                       widgets=widgets)
+        return super()._edit(pk)
 
     def pre_update(self, item: Any) -> None:
         """Built-in roles are declared in code; the UI edits custom roles only."""
