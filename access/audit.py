@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,6 +21,7 @@ from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from access.permission_labels import label_for
 from console.introspect import attribute
 from console.privacy import mask_value
 
@@ -27,10 +30,13 @@ NOT_AUDITED = {"AuditLog", "LoginLog", "Notification", "YearCounter", "Permissio
 """Logs themselves, notifications and counters are not business records; FAB's permission
 tables are rebuilt from code."""
 SECRET_FIELDS = {"password"}
-UNLOGGED_CHANGES = {"updated_at", "updated_by_id", "version", "changed_on",
+UNLOGGED_CHANGES = {"updated_at", "updated_by_id", "version", "changed_on", "changed_by_fk",
                     "last_login", "login_count", "fail_login_count"}
-"""Stamps that change with every write, and FAB's login counters, which change with every login
-(logins are in the login log): a change of these alone is no change worth a row."""
+"""Stamps that change with every write (FAB's `changed_by_fk` is our `updated_by_id`), and FAB's login
+counters, which change with every login (logins are in the login log): a change of these alone is no
+change worth a row."""
+PASSWORD_FIELDS = ("password", "password_changed_at", "session_epoch", "must_change_password")
+"""What a new password changes on an account, recorded together in one row."""
 
 
 def channel() -> str:
@@ -69,6 +75,10 @@ def _masked(model: type, key: str, value: Any) -> Any:
 
 
 def _changes(obj: Any, operation: str) -> dict[str, list[Any]]:
+    return {**_column_changes(obj, operation), **_collection_changes(obj, operation)}
+
+
+def _column_changes(obj: Any, operation: str) -> dict[str, list[Any]]:
     state = sa.inspect(obj)
     model = type(obj)
     result: dict[str, list[Any]] = {}
@@ -89,6 +99,84 @@ def _changes(obj: Any, operation: str) -> dict[str, list[Any]]:
             if _plain(old) != _plain(new) and key not in UNLOGGED_CHANGES:
                 result[key] = [_masked(model, key, old), _masked(model, key, new)]
     return result
+
+
+@functools.cache
+def _audited_collections(model: type) -> tuple[str, ...]:
+    """Many-to-many collections the record's own screen shows (a user's roles, a role's permissions …);
+    backrefs such as the users of a role are not shown there, so they are not logged twice."""
+    from models.audit import record_type
+
+    shown = record_type(model.__name__).fields
+    return tuple(rel.key for rel in sa.inspect(model).relationships
+                 if rel.secondary is not None and not rel.viewonly and rel.key in shown)
+
+
+def item_text(item: Any) -> str:
+    """How one member of a logged collection reads: a permission by its Chinese label, others by name."""
+    from flask_appbuilder.security.sqla.models import PermissionView
+
+    if isinstance(item, PermissionView) and item.permission is not None and item.view_menu is not None:
+        return str(label_for(item.permission.name, item.view_menu.name))
+    return str(item)
+
+
+def _texts(items: Any) -> list[str]:
+    return sorted(item_text(item) for item in items)
+
+
+def _collection_changes(obj: Any, operation: str) -> dict[str, list[Any]]:
+    """Old and new members of each audited collection, as sorted lists of what people read."""
+    state = sa.inspect(obj)
+    result: dict[str, list[Any]] = {}
+    for key in _audited_collections(type(obj)):
+        loaded = state.dict.get(key)  # what was set or loaded: nothing is read from the database here
+        if operation == "create":
+            if loaded:
+                result[key] = [None, _texts(loaded)]
+        elif operation == "delete":
+            if loaded:
+                result[key] = [_texts(loaded), None]
+        else:
+            history = state.attrs[key].history
+            if history.added or history.deleted:
+                old = _texts([*history.unchanged, *history.deleted])
+                new = _texts([*history.unchanged, *history.added])
+                if old != new:
+                    result[key] = [old, new]
+    return result
+
+
+def _take(changes: dict[str, list[Any]], keys: tuple[str, ...]) -> dict[str, list[Any]]:
+    return {key: changes.pop(key) for key in keys if key in changes}
+
+
+def _account_operations(user: Any, changes: dict[str, list[Any]]) -> list[tuple[str, dict]]:
+    """An account's password, activation, lock and roles each get a row and an operation of their own."""
+    from models.base import current_actor_id
+
+    rows = []
+    if "password" in changes:
+        own = current_actor_id() == user.id
+        rows.append(("password_change" if own else "password_reset", _take(changes, PASSWORD_FIELDS)))
+    if "active" in changes:
+        rows.append(("activate" if changes["active"][1] else "deactivate", _take(changes, ("active",))))
+    if "locked_until" in changes:
+        rows.append(("lock" if changes["locked_until"][1] else "unlock", _take(changes, ("locked_until",))))
+    if "roles" in changes:
+        rows.append(("roles", _take(changes, ("roles",))))
+    return rows
+
+
+def _role_operations(role: Any, changes: dict[str, list[Any]]) -> list[tuple[str, dict]]:
+    """A role's permissions changed: a row of its own."""
+    return [("permissions", _take(changes, ("permissions",)))] if "permissions" in changes else []
+
+
+SECURITY_OPERATIONS: dict[str, Callable[[Any, dict[str, list[Any]]], list[tuple[str, dict]]]] = {
+    "StaffUser": _account_operations, "Role": _role_operations,
+}
+"""Model → what splits a change of it into rows with their own operation (the rest stays “update”)."""
 
 
 def _actor(session: Session) -> tuple[int | None, str | None]:
@@ -112,13 +200,13 @@ def _rows(session: Session) -> list[dict[str, Any]]:
             name = type(obj).__name__
             if name in NOT_AUDITED or not hasattr(obj, "__table__"):
                 continue
-            if operation == "update" and not session.is_modified(obj, include_collections=False):
-                continue
             changes = _changes(obj, operation)
-            if operation == "update" and not changes:
-                continue
-            rows.append({"operation": operation, "model": name, "record_id": getattr(obj, "id", None),
-                         "changes": changes})
+            split = SECURITY_OPERATIONS.get(name) if operation == "update" else None
+            operations = split(obj, changes) if split else []
+            if operation != "update" or changes:
+                operations.append((operation, changes))
+            rows += [{"operation": op, "model": name, "record_id": getattr(obj, "id", None), "changes": part}
+                     for op, part in operations]
     return rows
 
 

@@ -40,6 +40,15 @@ def record_failure(user: Any) -> bool:
     return False
 
 
+def unlock(user: Any) -> bool:
+    """Lift a lock before it runs out (an admin's decision, audited as 解锁账号). Returns whether it was locked."""
+    if user is None or user.locked_until is None:
+        return False
+    user.locked_until = None
+    user.fail_login_count = 0
+    return True
+
+
 def lock_minutes_left(user: Any) -> int:
     """Whole minutes until a locked account opens again (at least 1)."""
     seconds = (user.locked_until - clock.now()).total_seconds()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask import abort, flash, redirect
+from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import FilterNotEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.api import SecurityApi
@@ -22,6 +24,7 @@ from flask_appbuilder.security.views import (
     UserGroupModelView,
     UserInfoEditView,
 )
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField
 from wtforms.validators import DataRequired, InputRequired
@@ -86,6 +89,32 @@ class StaffUserView(GuardsSystemAccount, SafeListArgs, GuardedForms, UserDBModel
     edit_form_extra_fields = {"department": _department, "must_change_password": _must_change}
     # FAB's roles_or_groups_required looks for a `groups` field this form does not have (a 500).
     validators_columns = {"roles": [DataRequired(_l("Choose at least one role."))]}
+
+    @action("unlock", _l("Unlock"), _l("Unlock the selected accounts?"), "fa-unlock")
+    def unlock(self, items: Any) -> Any:
+        """Lift the lock of the chosen accounts (from the list, or the button on a locked account's page)."""
+        from access.login_log import unlock
+
+        chosen = items if isinstance(items, list) else [items]
+        if any(user is None for user in chosen):
+            abort(404)
+        unlocked = [user.username for user in chosen if unlock(user)]
+        self.datamodel.session.commit()
+        if unlocked:
+            flash(gettext("Unlocked: %(users)s", users="、".join(unlocked)), "success")
+        else:
+            flash(gettext("None of the chosen accounts is locked."), "info")
+        self.update_redirect()
+        return redirect(self.get_redirect())
+
+    def _get_show_widget(self, pk: Any, item: Any, widgets: Any = None, actions: Any = None,
+                         show_fieldsets: Any = None) -> Any:
+        """FAB's page of one account, with 解锁 while the account is locked."""
+        actions = dict(actions or {})
+        if item is not None and item.locked_until is not None:
+            actions["unlock"] = self.actions["unlock"]
+        return super()._get_show_widget(pk, item, widgets=widgets, actions=actions or None,
+                                        show_fieldsets=show_fieldsets)
 
     def pre_add(self, item: Any) -> None:
         """FAB's password hashing; created and changed in the center's time (FAB stamps the server's)."""
@@ -278,7 +307,8 @@ class ConsoleSecurityManager(SecurityManager):
         user.password_changed_at = clock.now()
         user.must_change_password = False
         user.session_epoch = (user.session_epoch or 0) + 1
-        super().reset_password(userid, password)
+        with self.session.no_autoflush:  # one flush, so the audit log has one row for the new password
+            super().reset_password(userid, password)
 
     # ---- permission checks: one query per request -----------------------------------
 

@@ -29,6 +29,20 @@ class AuditOperation(LabeledEnum):
     REVEAL = "reveal", _l("Personal data revealed")
     EXPORT_PERSONAL = "export_personal", _l("Personal data exported in full")
     PURGE = "purge", _l("Old log entries purged")
+    ACTIVATE = "activate", _l("Activated the account")
+    DEACTIVATE = "deactivate", _l("Deactivated the account")
+    ROLES = "roles", _l("Roles changed")
+    PERMISSIONS = "permissions", _l("Permissions changed")
+    PASSWORD_RESET = "password_reset", _l("Password reset by an administrator")
+    PASSWORD_CHANGE = "password_change", _l("Own password changed")
+    LOCK = "lock", _l("Locked the account")
+    UNLOCK = "unlock", _l("Unlocked the account")
+
+
+ACCESS_OPERATIONS = (AuditOperation.ACTIVATE, AuditOperation.DEACTIVATE, AuditOperation.ROLES,
+                     AuditOperation.PERMISSIONS, AuditOperation.PASSWORD_RESET, AuditOperation.PASSWORD_CHANGE,
+                     AuditOperation.LOCK, AuditOperation.UNLOCK)
+"""Changes of who may do what: accounts, their roles and passwords, the permissions of roles."""
 
 
 class AuditChannel(LabeledEnum):
@@ -76,6 +90,8 @@ class AuditLog(Model):
             QuickFilter("reveals", _l("Personal data revealed"), lambda: AuditLog.operation == AuditOperation.REVEAL),
             QuickFilter("personal_exports", _l("Personal data exported in full"),
                         lambda: AuditLog.operation == AuditOperation.EXPORT_PERSONAL),
+            QuickFilter("access", _l("Accounts and permissions"),
+                        lambda: AuditLog.operation.in_(ACCESS_OPERATIONS)),
         ),
     )
 
@@ -154,7 +170,7 @@ class RecordType:
 
 
 SECURITY_RECORDS = {"StaffUser": RecordType(_l("User"), USER_LABELS),
-                    "Role": RecordType(_l("Role"), {"name": _l("Name")})}
+                    "Role": RecordType(_l("Role"), {"name": _l("Name"), "permissions": _l("Permissions")})}
 """FAB's tables that the audit log sees, with the names the user and role screens give them."""
 
 
@@ -194,9 +210,33 @@ def describe_changes(changes: dict[str, Any] | None, model_name: str | None = No
     model = next((m.class_ for m in Model.registry.mappers if m.class_.__name__ == model_name), None)
     lines = []
     for key, (old, new) in changes.items():
-        if key not in kind.hidden:
+        if key in kind.hidden:
+            continue
+        if isinstance(old, list) or isinstance(new, list):
+            lines.append(f"{names.get(key, key)}：{_members(old or [], new or [])}")
+        else:
             lines.append(f"{names.get(key, key)}：{_value(model, key, old)} → {_value(model, key, new)}")
     return "\n".join(lines)
+
+
+SHORT_LIST = 12
+"""Up to this many members on both sides together, a collection reads “old → new”; beyond, only what changed."""
+
+
+def _members(old: list[Any], new: list[Any]) -> str:
+    """A logged collection (a user's roles, a role's permissions): “A、B → A、B、C”, or for long ones
+    “增加：C；取消：D”."""
+    from collections import Counter
+
+    from flask_babel import gettext
+
+    if len(old) + len(new) <= SHORT_LIST:
+        return f"{'、'.join(map(str, old))} → {'、'.join(map(str, new))}"
+    added = list((Counter(map(str, new)) - Counter(map(str, old))).elements())
+    removed = list((Counter(map(str, old)) - Counter(map(str, new))).elements())
+    parts = [gettext("added: %(items)s", items="、".join(added)) if added else "",
+             gettext("removed: %(items)s", items="、".join(removed)) if removed else ""]
+    return "；".join(p for p in parts if p)
 
 
 ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d+)?$")
