@@ -1,10 +1,16 @@
-"""操作日志, written once for every channel by a session event, not by each view.
+"""操作日志, written once for every channel by session events, not by each view.
 
 After every flush, each created, changed or deleted business record yields an
 AuditLog row in the same transaction: who, when, from which IP and channel,
 which record, and each changed field's old and new value (personal data
 masked). Views, bulk actions, the API, the CLI, imports and the seed all
 flush through the same session, so none of them can forget to audit.
+
+The rows are stamped at the flush and inserted when the transaction commits,
+linked into the hash chain (access/audit_chain.py): the chain's lock is then
+held only for the last statements before COMMIT. A rolled-back transaction
+leaves no row, as before. (The console uses no SAVEPOINTs; rows of a rolled-back
+savepoint would still be logged with the outer transaction.)
 """
 
 from __future__ import annotations
@@ -25,8 +31,8 @@ from access.permission_labels import label_for
 from console.introspect import attribute
 from console.privacy import mask_value
 
-NOT_AUDITED = {"AuditLog", "LoginLog", "Notification", "YearCounter", "PermissionView", "Permission", "ViewMenu",
-               "RegisterUser", "ApiKey"}
+NOT_AUDITED = {"AuditLog", "LoginLog", "AuditChain", "AuditVerification", "Notification", "YearCounter",
+               "PermissionView", "Permission", "ViewMenu", "RegisterUser", "ApiKey"}
 """Logs themselves, notifications and counters are not business records; FAB's permission
 tables are rebuilt from code."""
 SECRET_FIELDS = {"password"}
@@ -210,9 +216,15 @@ def _rows(session: Session) -> list[dict[str, Any]]:
     return rows
 
 
+PENDING = "audit_pending"
+"""`session.info` key: the transaction's audit rows, linked into the hash chain when it commits."""
+COMMITTING = "audit_committing"
+"""`session.info` key: set while the transaction commits; rows of any later flush are linked at once."""
+
+
 def record(session: Session, operation: str, model: str, record_id: int | None, changes: dict | None) -> None:
-    """Write one audit row through `session`'s connection (inside its transaction)."""
-    _write(session, [{"operation": operation, "model": model, "record_id": record_id, "changes": changes}])
+    """Log one explicit row (a reveal, a purge) in `session`'s transaction."""
+    _collect(session, [{"operation": operation, "model": model, "record_id": record_id, "changes": changes}])
 
 
 def record_disclosure(operation: str, model: str, record_id: int | None, changes: dict) -> None:
@@ -227,23 +239,49 @@ def record_disclosure(operation: str, model: str, record_id: int | None, changes
         db.session.commit()
 
 
-def _write(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert audit rows in one statement, stamped with who, when, where from and how."""
-    from models.audit import AuditLog
+def _collect(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Stamp rows with who, when, where from and how, now; link and insert them when the transaction commits."""
+    from access.audit_chain import append
     from workdays import clock
 
     if not rows:
         return
     user_id, username = _actor(session)
     stamp = {"at": clock.now(), "user_id": user_id, "username": username, "ip": client_ip(), "channel": channel()}
-    session.connection().execute(sa.insert(AuditLog.__table__), [{**stamp, **row} for row in rows])
+    stamped = [{**stamp, **row} for row in rows]
+    if session.info.get(COMMITTING):
+        append(session.connection(), stamped)
+    else:
+        session.info.setdefault(PENDING, []).extend(stamped)
 
 
 def _after_flush(session: Session, flush_context: Any) -> None:
-    _write(session, _rows(session))
+    _collect(session, _rows(session))
+
+
+def _before_commit(session: Session) -> None:
+    # The commit's own flush would come after this event: flush first, so its rows are linked too.
+    session.flush()
+    session.info[COMMITTING] = True
+    rows = session.info.pop(PENDING, None)
+    if rows:
+        from access.audit_chain import append
+
+        append(session.connection(), rows)
+
+
+def _after_transaction_end(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:  # committed or rolled back: nothing of it is pending any more
+        session.info.pop(PENDING, None)
+        session.info.pop(COMMITTING, None)
+
+
+HOOKS = {"after_flush": _after_flush, "before_commit": _before_commit,
+         "after_transaction_end": _after_transaction_end}
 
 
 def install_audit(session_factory: Any) -> None:
     """Listen on the app's session (once)."""
-    if not event.contains(session_factory, "after_flush", _after_flush):
-        event.listen(session_factory, "after_flush", _after_flush)
+    for name, hook in HOOKS.items():
+        if not event.contains(session_factory, name, hook):
+            event.listen(session_factory, name, hook)

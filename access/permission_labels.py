@@ -29,6 +29,7 @@ PERMISSIONS = {
     "can_rectify": _l("Report rectification"), "can_feedback": _l("Answer the supervision"),
     "can_import": _l("Import work orders"),
     "can_save_filter": _l("Save filters"), "can_share": _l("Share with roles"), "unlock": _l("Unlock accounts"),
+    "can_verify": _l("Verify the hash chain"),
     # FAB names its action permissions without the can_ prefix.
     "copyrole": _l("Copy role"), "resetpasswords": _l("Reset others' passwords"),
     "resetmypassword": _l("Reset own password"), "userinfoedit": _l("Edit own account"),

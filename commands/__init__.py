@@ -10,8 +10,15 @@ def register_commands(app: Flask) -> None:
     from commands.backup import backup_command, restore_command
     from commands.demo import demo, seed_bulk, seed_demo
     from commands.imports import import_orders
-    from commands.maintenance import audit_purge, evaluate_command, fill_holidays, remind, sync_permissions_command
+    from commands.maintenance import (
+        audit_purge,
+        audit_verify,
+        evaluate_command,
+        fill_holidays,
+        remind,
+        sync_permissions_command,
+    )
 
     for command in (demo, seed_demo, seed_bulk, import_orders, sync_permissions_command, fill_holidays, remind,
-                    evaluate_command, audit_purge, backup_command, restore_command):
+                    evaluate_command, audit_purge, audit_verify, backup_command, restore_command):
         app.cli.add_command(command)

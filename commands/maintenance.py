@@ -1,4 +1,4 @@
-"""Maintenance commands: permission sync and the holiday calendar."""
+"""Maintenance commands: permission sync, the holiday calendar, reminders, evaluation, the audit log."""
 
 from __future__ import annotations
 
@@ -68,3 +68,16 @@ def audit_purge(days: int | None) -> None:
     with as_system():
         audit, logins = purge(days)
     click.echo(f"已清理 {days} 天前的操作日志 {audit} 条、登录日志 {logins} 条。")
+
+
+@click.command("audit-verify", cls=ConsoleCommand)
+@with_appcontext
+def audit_verify() -> None:
+    """Walk the 操作日志's hash chain; exit 1 naming the first altered, removed or inserted row."""
+    from access.audit_verify import verify_and_record
+
+    with as_system() as system:
+        result = verify_and_record(system.username, "cli")
+    if not result.ok:
+        raise CommandError(result.message)
+    click.echo(result.message)

@@ -25,12 +25,13 @@ from models.counter import YearCounter
 from models.notification import Notification, NotificationKind
 from models.saved_filter import SavedFilter
 from models.audit import AuditLog, LoginLog
+from models.audit_chain import AuditChain, AuditVerification
 
 __all__ = [
     "Model", "StaffUser", "Department", "Coordinator", "ServiceItem", "DictionaryEntry",
     "HolidayOverride", "DutyRota", "GuideCard", "Case", "CaseEvent", "Assignment",
     "Supervision", "Satisfaction", "Evaluation", "Criticism", "YearCounter", "Notification",
-    "NotificationKind", "SavedFilter", "AuditLog", "LoginLog",
+    "NotificationKind", "SavedFilter", "AuditLog", "LoginLog", "AuditChain", "AuditVerification",
 ]
 
 SCREEN_MODELS = [

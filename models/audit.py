@@ -110,6 +110,11 @@ class AuditLog(Model):
         _l("Record type"), list=True, search=True, formatter=lambda name: record_type(name).label))
     record_id: Mapped[int | None] = mapped_column(info=field(_l("Record id"), list=True, search=True))
     changes: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, info=field(_l("Changed fields"), show=False))
+    prev_id: Mapped[int | None] = mapped_column()
+    """The row before this one in the hash chain (models/audit_chain.py); with the next two, never shown."""
+    prev_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    row_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    """SHA-256 over this row's content and `prev_hash` (access/audit_chain.py `row_digest`)."""
 
     @display(_l("Changed fields"), show=True)
     @property
@@ -169,6 +174,11 @@ class RecordType:
     """Fields declared not to be shown (machine data such as an event's JSON details)."""
 
 
+PURGE_FIELDS = {"before": _l("Older than"), "audit_rows": _l("Audit entries removed"),
+                "login_rows": _l("Login entries removed"), "cut_id": _l("Hash chain cut after entry no."),
+                "cut_hash": _l("Hash at the cut")}
+"""What a purge's own row records (access/audit_purge.py)."""
+
 SECURITY_RECORDS = {"StaffUser": RecordType(_l("User"), USER_LABELS),
                     "Role": RecordType(_l("Role"), {"name": _l("Name"), "permissions": _l("Permissions")})}
 """FAB's tables that the audit log sees, with the names the user and role screens give them."""
@@ -206,7 +216,8 @@ def describe_changes(changes: dict[str, Any] | None, model_name: str | None = No
     if not changes:
         return ""
     kind = record_type(model_name)
-    names = {"id": _l("Record id"), **DISCLOSURE_KEYS, **kind.fields}
+    names = {"id": _l("Record id"), **DISCLOSURE_KEYS, **kind.fields,
+             **(PURGE_FIELDS if model_name == "AuditLog" else {})}
     model = next((m.class_ for m in Model.registry.mappers if m.class_.__name__ == model_name), None)
     lines = []
     for key, (old, new) in changes.items():

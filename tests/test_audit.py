@@ -98,21 +98,29 @@ def test_the_audit_log_cannot_be_changed_by_anyone(as_user, api, app_ctx):
 
 
 def test_purge_keeps_the_retention_period(app, app_ctx):
+    """Rows older than the retention period go (the chain's oldest part: access/audit_purge.py), newer ones stay."""
+    from access.audit import record
+    from access.system import as_system
+    from models import LoginLog
     from workdays import clock
 
-    old = clock.now() - dt.timedelta(days=400)
-    db.session.execute(sa.insert(AuditLog.__table__).values(
-        at=old, channel="ui", operation="update", model="Case", record_id=1, changes={}))
-    db.session.commit()
+    later = clock.now() + dt.timedelta(days=400)
+    with clock.frozen_at(later - dt.timedelta(days=179)), as_system():
+        record(db.session, "update", "Case", 1, {"title": ["甲", "乙"]})
+        db.session.commit()
+    kept = db.session.execute(sa.select(sa.func.max(AuditLog.id))).scalar_one()
     runner = app.test_cli_runner()
     refused = runner.invoke(args=["audit-purge", "--days", "30"])
     assert refused.exit_code != 0 and "至少保留 180 天" in refused.output
     db.session.rollback()
-    done = runner.invoke(args=["audit-purge"])
+    with clock.frozen_at(later):
+        done = runner.invoke(args=["audit-purge"])
     assert done.exit_code == 0, done.output
     db.session.expire_all()
-    assert db.session.execute(sa.select(AuditLog).where(AuditLog.at == old)).first() is None
-    assert db.session.execute(sa.select(AuditLog).where(AuditLog.operation == "purge")).first() is not None
+    left = db.session.execute(sa.select(AuditLog).order_by(AuditLog.id)).scalars().all()
+    assert [r.id for r in left[:1]] == [kept]
+    assert [r.operation for r in left[1:]] == [AuditOperation.PURGE]
+    assert db.session.execute(sa.select(sa.func.count()).select_from(LoginLog)).scalar_one() == 0
 
 
 def test_mass_assignment_is_refused_on_forms(as_user, app_ctx):

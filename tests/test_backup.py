@@ -257,6 +257,9 @@ def test_a_backup_taken_while_the_console_writes_restores_exactly_its_snapshot(
     for table in ("case_event", "audit_log", "login_log"):
         assert set(restored[table]) <= set(live_rows[table]), table
     assert tree(restored_uploads) == tree(uploads) == FILES
+    # The snapshot holds the audit log's hash chain whole, up to the head it recorded.
+    verified = flask(app, target, restored_uploads, "audit-verify")
+    assert verified.returncode == 0 and "完整" in verified.stdout, verified.stderr
 
 
 @pytest.fixture

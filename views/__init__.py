@@ -21,7 +21,8 @@ from models import SCREEN_MODELS
 
 def screen_mixins() -> dict[type, tuple[tuple[type, ...], tuple[type, ...]]]:
     """Model → (view mixins, API mixins) for screens with behaviour beyond CRUD."""
-    from models import Case, Criticism, Evaluation, Notification, SavedFilter, Supervision
+    from models import AuditLog, Case, Criticism, Evaluation, Notification, SavedFilter, Supervision
+    from views.audit import AuditLogMixin
     from views.case_api import CaseApiMixin
     from views.cases import CaseWorkflowMixin
     from views.evaluations import CriticismMixin, EvaluationApiMixin, EvaluationMixin, SupervisionMixin
@@ -36,6 +37,7 @@ def screen_mixins() -> dict[type, tuple[tuple[type, ...], tuple[type, ...]]]:
         Criticism: ((CriticismMixin,), ()),
         Supervision: ((SupervisionMixin,), ()),
         SavedFilter: ((SavedFilterScreenMixin,), ()),
+        AuditLog: ((AuditLogMixin,), ()),
     }
 
 
