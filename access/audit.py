@@ -278,6 +278,7 @@ def _after_transaction_end(session: Session, transaction: Any) -> None:
 
 HOOKS = {"after_flush": _after_flush, "before_commit": _before_commit,
          "after_transaction_end": _after_transaction_end}
+"""The session events the audit log listens to: collect at each flush, link at commit, forget at the end."""
 
 
 def install_audit(session_factory: Any) -> None:

@@ -35,7 +35,7 @@ HEAD = 1
 """The id of the chain's only head row."""
 HASHED = ("id", "at", "user_id", "username", "ip", "channel", "operation", "model", "record_id", "changes",
           "prev_id", "prev_hash")
-"""The columns a row's hash covers, in addition to nothing else: the hash itself is stored in `row_hash`."""
+"""The columns a row's hash covers (all but `row_hash`, where it is stored)."""
 LOG_COLUMNS = (*HASHED, "row_hash")
 
 

@@ -44,7 +44,7 @@ def purge(days: int) -> tuple[int, int]:
     if cut is not None:
         found = verify(connection)
         if not found.ok and (found.broken_id is None or found.broken_id <= cut):
-            raise ConsoleError(gettext("Nothing was purged: %(problem)s", problem=found.message))
+            raise ConsoleError(gettext("Nothing was purged. %(problem)s", problem=found.message))
         cut_hash = connection.execute(sa.select(log.c.row_hash).where(log.c.id == cut)).scalar()
         audit = connection.execute(sa.delete(log).where(log.c.id <= cut)).rowcount
         connection.execute(sa.update(head).where(head.c.id == HEAD).values(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext
 
 from access.sync import sync_permissions
 from access.system import as_system
@@ -81,3 +82,6 @@ def audit_verify() -> None:
     if not result.ok:
         raise CommandError(result.message)
     click.echo(result.message)
+    if result.head_hash:
+        # Kept somewhere else (a ticket, the operations log), it shows later whether the chain was rebuilt.
+        click.echo(gettext("Hash of the last entry: %(hash)s", hash=result.head_hash))

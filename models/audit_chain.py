@@ -76,8 +76,8 @@ class AuditVerification(Model):
         if self.problem is None and self.head_id is None:
             return gettext("The audit log is intact: %(count)s entries checked.", count=self.checked)
         if self.problem is None:
-            return gettext("The audit log is intact: %(count)s entries checked, the last is no. %(head)s "
-                           "(hash %(hash)s…).", count=self.checked, head=self.head_id, hash=(self.head_hash or "")[:16])
+            return gettext("The audit log is intact: %(count)s entries checked, the last is no. %(head)s.",
+                           count=self.checked, head=self.head_id)
         if self.problem == ChainProblem.NO_HEAD:
             return gettext("The audit log cannot be verified: %(problem)s.", problem=self.problem.label)
         return gettext("The audit log has been tampered with: entry no. %(id)s was %(problem)s.",

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from extensions import db
 from models import AuditLog
 from tests.conftest import PASSWORD
+from tests.helpers import english_words, visible_text
 from tests.live_support import gunicorn_server, live  # noqa: F401  (fixtures)
 from workdays import clock
 
@@ -169,13 +170,14 @@ def test_the_audit_screen_shows_the_last_verification(app, as_user, app_ctx):
     assert verify(app)[0] == 0
     page = leader.get("/audit/list/").get_data(as_text=True)
     assert "最近一次核验" in page and "完整" in page and "立即核验" not in page
+    assert not english_words(page), english_words(page)
     assert leader.post("/audit/verify").status_code in (302, 403)
     target = audit_ids()[4]
     execute("UPDATE audit_log SET username = 'someone' WHERE id = :id", id=target)
     admin = as_user("admin")
     assert "立即核验" in admin.get("/audit/list/").get_data(as_text=True)
     checked = admin.post("/audit/verify", follow_redirects=True).get_data(as_text=True)
-    assert f"编号 {target}" in checked
+    assert f"编号 {target}" in checked and "被修改" in visible_text(checked)
     assert f"编号 {target}" in leader.get("/audit/list/").get_data(as_text=True)
 
 

@@ -13,6 +13,7 @@ from models.audit import channel_label, username_label
 from models.audit_chain import AuditVerification
 
 VERIFY = "can_verify"
+"""Running a verification from the screen (系统管理员 only: access/roles.py gives it to no other role)."""
 
 
 class AuditLogMixin:

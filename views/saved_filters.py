@@ -52,7 +52,9 @@ def filter_url(saved: SavedFilter) -> str:
 
 
 SAVED_FILTER_VIEW = "SavedFilterView"
+"""The 常用筛选 screen, which holds the sharing permission."""
 SHARE = "can_share"
+"""Sharing saved filters with roles (access/roles.py gives it to 领导; 系统管理员 holds everything)."""
 
 
 def may_share(sm: Any) -> bool:
