@@ -175,9 +175,8 @@ class RecordType:
 
 
 PURGE_FIELDS = {"before": _l("Older than"), "audit_rows": _l("Audit entries removed"),
-                "login_rows": _l("Login entries removed"), "cut_id": _l("Hash chain cut after entry no."),
-                "cut_hash": _l("Hash at the cut")}
-"""What a purge's own row records (access/audit_purge.py)."""
+                "login_rows": _l("Login entries removed"), "cut_id": _l("Hash chain cut after entry no.")}
+"""What a purge's own row records (access/audit_purge.py); its `cut_hash` is kept, not shown."""
 
 SECURITY_RECORDS = {"StaffUser": RecordType(_l("User"), USER_LABELS),
                     "Role": RecordType(_l("Role"), {"name": _l("Name"), "permissions": _l("Permissions")})}
@@ -216,12 +215,14 @@ def describe_changes(changes: dict[str, Any] | None, model_name: str | None = No
     if not changes:
         return ""
     kind = record_type(model_name)
-    names = {"id": _l("Record id"), **DISCLOSURE_KEYS, **kind.fields,
-             **(PURGE_FIELDS if model_name == "AuditLog" else {})}
+    names = {"id": _l("Record id"), **DISCLOSURE_KEYS, **kind.fields}
+    hidden = kind.hidden
+    if model_name == "AuditLog":
+        names, hidden = {**names, **PURGE_FIELDS}, hidden | {"cut_hash"}
     model = next((m.class_ for m in Model.registry.mappers if m.class_.__name__ == model_name), None)
     lines = []
     for key, (old, new) in changes.items():
-        if key in kind.hidden:
+        if key in hidden:
             continue
         if isinstance(old, list) or isinstance(new, list):
             lines.append(f"{names.get(key, key)}：{_members(old or [], new or [])}")
