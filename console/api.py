@@ -7,6 +7,7 @@ value rules; Chinese messages; expected failures answer 4xx, never 500.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from typing import Any
 
@@ -43,6 +44,13 @@ API_METHOD_PERMISSIONS = {
     "post": "add", "put": "edit", "delete": "delete",
 }
 """API methods share the screen's permissions: can_list on CaseView opens both."""
+
+
+def load_record(schema: Any, data: dict, **kwargs: Any) -> Any:
+    """`schema.load(data)` on a copy of the schema: marshmallow-sqlalchemy keeps the instance being
+    loaded on the schema object itself, which every request thread shares (parallel PUTs changed
+    each other's records or failed)."""
+    return copy.copy(schema).load(data, **kwargs)
 
 
 def stringify(messages: Any) -> Any:
@@ -197,7 +205,7 @@ class ConsoleApi(ApiSpecMixin, DataScopeMixin, ModelRestApi):
 
     def create_item(self, data: dict) -> Any:
         """Make and store a row from validated JSON (override for domain rules)."""
-        item = self.add_model_schema.load(data)
+        item = load_record(self.add_model_schema, data)
         self.pre_add(item)
         self.datamodel.session.add(item)
         self.datamodel.session.commit()
@@ -205,7 +213,7 @@ class ConsoleApi(ApiSpecMixin, DataScopeMixin, ModelRestApi):
 
     def update_item(self, item: Any, data: dict) -> Any:
         """Apply validated JSON to a row (override for domain rules)."""
-        item = self.edit_model_schema.load(data, instance=item, partial=True)
+        item = load_record(self.edit_model_schema, data, instance=item, partial=True)
         self.pre_update(item)
         self.datamodel.session.commit()
         return item

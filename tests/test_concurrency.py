@@ -97,3 +97,31 @@ def test_forty_supervisions_with_one_version_give_exactly_one_on_the_threaded_se
 def test_forty_supervisions_with_one_version_give_exactly_one_on_gunicorn(app, gunicorn_server):
     pk, version, answers = _supervise_forty_times(app, gunicorn_server)
     _exactly_one_went_through(app, pk, version, answers)
+
+
+def test_parallel_corrections_of_different_cases_each_change_their_own(app, live):
+    """Each PUT changes the case it names, even when many arrive at once on a threaded server."""
+    with app.app_context():
+        cases = [case_in(CaseStatus.RECEIVED) for _ in range(CLIENTS // 2)]
+        db.session.commit()
+        ids = [c.id for c in cases]
+    token = _token(live, "coordinator")
+    barrier = threading.Barrier(len(ids))
+    codes: list[int] = []
+
+    def correct(pk: int) -> None:
+        with requests.Session() as http:
+            barrier.wait()
+            answer = http.put(f"{live}/api/v1/cases/{pk}", json={"title": f"更正标题 {pk}"},
+                              headers={"Authorization": f"Bearer {token}"}, timeout=120)
+        codes.append(answer.status_code)
+
+    threads = [threading.Thread(target=correct, args=(pk,)) for pk in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert Counter(codes) == {200: len(ids)}, Counter(codes)
+    with app.app_context():
+        titles = {pk: db.session.get(Case, pk).title for pk in ids}
+    assert titles == {pk: f"更正标题 {pk}" for pk in ids}

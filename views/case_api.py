@@ -9,7 +9,7 @@ from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext
 
-from console.api import stringify
+from console.api import load_record, stringify
 from console.errors import ConsoleError
 from models import Case
 from workflow import registration
@@ -26,12 +26,12 @@ class CaseApiMixin:
     extra_routes = ("action",)
 
     def create_item(self, data: dict) -> Case:
-        case = self.add_model_schema.load(data)
+        case = load_record(self.add_model_schema, data)
         return registration.register_case(case, Actor.current("api"))
 
     def update_item(self, item: Case, data: dict) -> Case:
         registration.check_editable(item)
-        item = self.edit_model_schema.load(data, instance=item, partial=True)
+        item = load_record(self.edit_model_schema, data, instance=item, partial=True)
         registration.record_update(item, Actor.current("api"), registration.changed_fields(item))
         self.datamodel.session.commit()
         return item
