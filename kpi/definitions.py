@@ -1,0 +1,169 @@
+"""The published KPIs of the window, each declared once as SQL conditions on Case.
+
+Every KPI looks at the cases **received (受理) in the period**, as they stand today; 已作废
+cases are never counted. A rate is numerator ÷ denominator, the numerator always a part of
+the denominator; the cases that *miss* a rate are the denominator's cases outside the
+numerator (for 重办率, where less is better, the numerator's). `today` decides what is due:
+a case still within its deadline is not yet counted against a rate.
+
+The dashboard's figures (kpi.tally), its charts (kpi.charts) and the case list behind each
+number (kpi.drill, /cases/list/?kpi=…) all read these conditions, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from kpi.sql import day_of
+from models import Case, CaseEvent, Satisfaction, Supervision
+from models.case import overdue_condition
+from models.criticism import criticism_case
+from models.enums import CaseAction, CaseStatus, SatisfactionLevel
+
+Condition = Callable[[dt.date], Any]
+"""condition(today) → an SQL condition on Case."""
+PARTS = ("numerator", "denominator", "miss")
+
+
+# ---- the facts the KPIs are made of ----------------------------------------------------------------
+
+def counted() -> Any:
+    """Every case but 已作废 ones (registered in error)."""
+    return Case.status != CaseStatus.VOIDED
+
+
+def received_between(start: dt.date, end: dt.date) -> Any:
+    """Received on one of the days from `start` to `end`."""
+    return sa.and_(Case.received_at >= dt.datetime.combine(start, dt.time()),
+                   Case.received_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))
+
+
+def response_due() -> Any:
+    """The day 研判 was due (1 working day after 受理), as the case's 受理 event recorded it."""
+    return (sa.select(sa.func.min(CaseEvent.deadline))
+            .where(CaseEvent.case_id == Case.id, CaseEvent.action == CaseAction.RECEIVE)
+            .correlate(Case).scalar_subquery())
+
+
+def responded() -> Any:
+    """研判'd, declined (不予受理) or solved on the spot: the case has had its answer."""
+    return Case.responded_at.is_not(None)
+
+
+def responded_on_time() -> Any:
+    """Responded no later than the day the response was due."""
+    return sa.and_(responded(), day_of(Case.responded_at) <= response_due())
+
+
+def resolved() -> Any:
+    """办结 (a reopened case counts again once it is finished again)."""
+    return Case.resolved_at.is_not(None)
+
+
+def declined() -> Any:
+    """不予受理: out of scope, not something the window can do."""
+    return Case.decline_reason.is_not(None)
+
+
+def resolved_on_time() -> Any:
+    """办结 no later than the case's deadline (as extended, or as set anew by 重办)."""
+    return sa.and_(resolved(), day_of(Case.resolved_at) <= Case.due_date)
+
+
+def evaluated() -> Any:
+    """The applicant has given at least one verdict."""
+    return sa.exists().where(Satisfaction.case_id == Case.id)
+
+
+def satisfied() -> Any:
+    """The applicant said 非常满意, 满意 or 基本满意 (after 重办, if it came to that)."""
+    levels = [level for level in SatisfactionLevel if level.is_satisfied]
+    return sa.exists().where(Satisfaction.case_id == Case.id, Satisfaction.level.in_(levels))
+
+
+def due_for_completion(today: dt.date) -> Any:
+    """Can be done (not declined) and is finished or past its deadline; suspended cases wait."""
+    return sa.and_(sa.not_(declined()), sa.or_(resolved(), overdue_condition(today)))
+
+
+# ---- the KPIs ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Kpi:
+    """One published figure: a count, or a rate of two counts, with its target."""
+
+    name: str
+    label: Any
+    definition: Any
+    numerator_label: Any
+    numerator: Condition
+    denominator_label: Any = None
+    denominator: Condition | None = None
+    target: float | None = 1.0
+    lower_is_better: bool = False
+
+    @property
+    def is_rate(self) -> bool:
+        """A rate has a denominator; a count has none."""
+        return self.denominator is not None
+
+    def condition(self, part: str, today: dt.date) -> Any:
+        """The cases of `part` (numerator, denominator or miss), before the period is applied."""
+        if not self.is_rate:
+            return self.numerator(today)
+        denominator = self.denominator(today)
+        numerator = sa.and_(denominator, self.numerator(today))
+        if part == "numerator" or (part == "miss" and self.lower_is_better):
+            return numerator
+        if part == "denominator":
+            return denominator
+        return sa.and_(denominator, sa.not_(self.numerator(today)))
+
+
+def _always(today: dt.date) -> Any:
+    return sa.true()
+
+
+KPIS: dict[str, Kpi] = {k.name: k for k in [
+    Kpi("received", _l("Cases received"), _l("Cases received in the period; voided cases are not counted."),
+        _l("Received"), _always, target=None),
+    Kpi("response", _l("Response rate"),
+        _l("Cases assessed, declined with a one-time explanation or solved on the spot within 1 working day of "
+           "receipt, among the cases whose response is due (answered, or the working day after receipt has "
+           "passed)."),
+        _l("Responded on time"), lambda today: responded_on_time(),
+        _l("Due a response"), lambda today: sa.or_(responded(), response_due() < today)),
+    Kpi("completion", _l("Completion rate"),
+        _l("Finished cases among the cases that can be done: not declined, and finished or past their deadline. "
+           "Cases still within their deadline, or suspended while waiting for the applicant's materials, are not "
+           "counted yet."),
+        _l("Finished"), lambda today: resolved(),
+        _l("Can be done and due"), due_for_completion),
+    Kpi("on_time", _l("On-time completion rate"),
+        _l("Cases finished no later than their deadline (as extended, or as set anew after a reopening), among the "
+           "same cases as the completion rate."),
+        _l("Finished on time"), lambda today: resolved_on_time(),
+        _l("Can be done and due"), due_for_completion),
+    Kpi("satisfaction", _l("Satisfaction rate"),
+        _l("Cases whose applicant was very satisfied, satisfied or basically satisfied, among the cases evaluated. "
+           "A case reopened after an unsatisfied verdict counts as satisfied once a later verdict is; the "
+           "reopening shows in the reopening rate."),
+        _l("Satisfied"), lambda today: satisfied(),
+        _l("Cases evaluated"), lambda today: evaluated()),
+    Kpi("reopen", _l("Reopening rate"),
+        _l("Cases sent back to be handled again after an unsatisfied verdict, among the cases evaluated. "
+           "The target is none."),
+        _l("Cases reopened"), lambda today: Case.reopen_count > 0,
+        _l("Cases evaluated"), lambda today: evaluated(), target=0.0, lower_is_better=True),
+    Kpi("supervised", _l("Supervised cases"), _l("Cases received in the period that were supervised at least once."),
+        _l("Supervised"), lambda today: sa.exists().where(Supervision.case_id == Case.id), target=None),
+    Kpi("criticized", _l("Criticized cases"), _l("Cases received in the period named in a criticism notice."),
+        _l("Criticized"), lambda today: sa.exists().where(criticism_case.c.case_id == Case.id), target=None),
+]}
+"""KPI name → declaration, in the order the dashboard shows them."""
