@@ -113,6 +113,14 @@ class Kpi:
         """A rate has a denominator; a count has none."""
         return self.denominator is not None
 
+    def part_label(self, part: str) -> Any:
+        """What a person calls the cases of `part`: 按时响应, 应响应, 未达标 …"""
+        if part == "denominator" and self.is_rate:
+            return self.denominator_label
+        if part == "miss" and self.is_rate and not self.lower_is_better:
+            return _l("Missing the target")
+        return self.numerator_label
+
     def condition(self, part: str, today: dt.date) -> Any:
         """The cases of `part` (numerator, denominator or miss), before the period is applied."""
         if not self.is_rate:

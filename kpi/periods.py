@@ -72,6 +72,15 @@ class Span:
         return Span(start, self.start - dt.timedelta(days=1), self.kind)
 
 
+def span_between(start: dt.date, end: dt.date) -> Span:
+    """The span of two days, known as a month, quarter or year when it is exactly one."""
+    for kind in ("month", "quarter", "year"):
+        whole = _this(kind, start)
+        if (whole.start, whole.end) == (start, end):
+            return whole
+    return Span(start, end, "custom")
+
+
 def _this(kind: str, today: dt.date) -> Span:
     if kind == "year":
         return Span(dt.date(today.year, 1, 1), dt.date(today.year, 12, 31), kind)

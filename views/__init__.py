@@ -26,12 +26,13 @@ def screen_mixins() -> dict[type, tuple[tuple[type, ...], tuple[type, ...]]]:
     from views.case_api import CaseApiMixin
     from views.cases import CaseWorkflowMixin
     from views.evaluations import CriticismMixin, EvaluationApiMixin, EvaluationMixin, SupervisionMixin
+    from views.kpi_drill import KpiDrillMixin
     from views.notifications import NotificationMixin
     from views.saved_filters import SavedFilterScreenMixin
     from views.work_orders import CaseImportMixin
 
     return {
-        Case: ((CaseWorkflowMixin, CaseImportMixin), (CaseApiMixin,)),
+        Case: ((KpiDrillMixin, CaseWorkflowMixin, CaseImportMixin), (CaseApiMixin,)),
         Notification: ((NotificationMixin,), ()),
         Evaluation: ((EvaluationMixin,), (EvaluationApiMixin,)),
         Criticism: ((CriticismMixin,), ()),
