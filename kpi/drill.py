@@ -15,25 +15,33 @@ from typing import Any
 import sqlalchemy as sa
 
 from kpi.definitions import KPIS, PARTS, counted, received_between
+from kpi.dimensions import DIMENSIONS
 
 
 @dataclass(frozen=True)
 class Drill:
-    """A set of cases: one part of one KPI, received from `start` to `end`."""
+    """A set of cases: one part of one KPI, received from `start` to `end`, optionally only those
+    whose dimension `by` has the value coded `value`."""
 
     kpi: str
     part: str
     start: dt.date
     end: dt.date
+    by: str | None = None
+    value: str | None = None
 
     def condition(self, today: dt.date) -> Any:
         """The SQL condition selecting exactly these cases."""
+        narrowed = DIMENSIONS[self.by].condition(self.value) if self.by else sa.true()
         return sa.and_(received_between(self.start, self.end), counted(),
-                       KPIS[self.kpi].condition(self.part, today))
+                       KPIS[self.kpi].condition(self.part, today), narrowed)
 
     def params(self) -> dict[str, str]:
         """The list URL's query arguments."""
-        return {"kpi": self.kpi, "part": self.part, "from": self.start.isoformat(), "to": self.end.isoformat()}
+        args = {"kpi": self.kpi, "part": self.part, "from": self.start.isoformat(), "to": self.end.isoformat()}
+        if self.by:
+            args.update({"by": self.by, "is": self.value or ""})
+        return args
 
     @classmethod
     def from_params(cls, args: Mapping[str, str]) -> Drill | None:
@@ -45,4 +53,10 @@ class Drill:
             start, end = dt.date.fromisoformat(args.get("from", "")), dt.date.fromisoformat(args.get("to", ""))
         except ValueError:
             return None
-        return cls(kpi, part, start, end) if start <= end else None
+        by, value = args.get("by") or None, args.get("is")
+        if by is not None:
+            try:
+                DIMENSIONS[by].parse(value)
+            except (KeyError, ValueError):
+                return None
+        return cls(kpi, part, start, end, by, value if by else None) if start <= end else None
