@@ -10,7 +10,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from access.roles import ADMIN, ADMIN_WITHHELD, ROLES
+from access.roles import ADMIN, ADMIN_WITHHELD, KPI, ROLES
 from console.privacy import EXPORT_PERSONAL_INFO, PERSONAL_INFO_VIEW, VIEW_PERSONAL_INFO
 from models.enums import CaseAction
 
@@ -84,6 +84,7 @@ def render() -> str:
     labels = dict(SCREENS)
     extras = [(f"{labels[view]}：{_zh(PERMISSIONS[perm])}（{perm}）", view, perm)
               for view, perm in _extra_permissions()]
+    extras += [(f"工作台：{_zh(PERMISSIONS[KPI])}（{KPI}）", "DashboardView", KPI)]
     extras += [("数据范围：全部部门", "DataScope", "can_all_departments")]
     extras += [(f"{_zh(PERMISSIONS[perm])}（{perm}）", PERSONAL_INFO_VIEW, perm)
                for perm in (VIEW_PERSONAL_INFO, EXPORT_PERSONAL_INFO)]

@@ -27,7 +27,7 @@ PERMISSIONS = {
     "can_resetpasswords": _l("Reset others' passwords"), "can_resetmypassword": _l("Reset own password"),
     "can_userinfoedit": _l("Edit own account"), "can_generate": _l("Generate"),
     "can_rectify": _l("Report rectification"), "can_feedback": _l("Answer the supervision"),
-    "can_import": _l("Import work orders"),
+    "can_import": _l("Import work orders"), "can_kpi": _l("KPIs and charts"),
     "can_save_filter": _l("Save filters"), "can_share": _l("Share with roles"), "unlock": _l("Unlock accounts"),
     "can_verify": _l("Verify the hash chain"),
     # FAB names its action permissions without the can_ prefix.

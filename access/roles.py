@@ -26,6 +26,8 @@ LEADER = "领导"
 READ = ("can_list", "can_show")
 EXPORT = ("can_export",)
 WRITE = ("can_add", "can_edit", "can_delete")
+KPI = "can_kpi"
+"""工作台's KPIs and charts (the leader's part of the dashboard)."""
 
 
 def actions(*names: CaseAction) -> tuple[str, ...]:
@@ -82,6 +84,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "EvaluationView": READ + EXPORT + ("can_edit", "can_generate"),
         "CriticismView": READ + EXPORT + ("can_edit",),
         "AuditLogView": READ + EXPORT, "LoginLogView": READ + EXPORT,
+        "DashboardView": (KPI,),
         **REFERENCE_READ, **SEE_ALL, **MINE, **SHARE_FILTERS,
     },
 }

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from console.declare import MenuGroup, Screen, field
+from console.declare import MenuGroup, QuickFilter, Screen, field
 from models.base import Model, Stamped, enum_type
 from models.department import Department
 from models.enums import AssignmentRole, AssignmentStatus, CaseAction, ExtensionStatus
@@ -18,6 +18,26 @@ from workdays import clock
 
 if TYPE_CHECKING:
     from models.case import Case
+
+
+def _running() -> sa.ColumnElement[bool]:
+    # Waiting for the department, and the case's clock runs (a suspended case waits for the applicant).
+    from models.case import Case
+
+    return sa.and_(Assignment.status.in_([AssignmentStatus.PENDING, AssignmentStatus.SIGNED]),
+                   Assignment.case.has(Case.suspended.is_(False)))
+
+
+def _due_soon() -> sa.ColumnElement[bool]:
+    from workdays.store import work_calendar
+
+    today = clock.today()
+    return sa.and_(_running(), Assignment.deadline >= today,
+                   Assignment.deadline <= work_calendar().add_workdays(today, 1))
+
+
+def _overdue() -> sa.ColumnElement[bool]:
+    return sa.and_(_running(), Assignment.deadline < clock.today())
 
 
 class Assignment(Stamped, Model):
@@ -33,6 +53,10 @@ class Assignment(Stamped, Model):
         label=_l("Assignments"), item_label=_l("Assignment"), route="/assignments",
         menu=MenuGroup.CASES, icon="fa-share-square", order=("assigned_at", "desc"),
         can_add=False, can_edit=False, can_delete=False, menu_order=20,
+        quick_filters=(
+            QuickFilter("due_soon", _l("Due soon"), _due_soon),
+            QuickFilter("overdue", _l("Overdue"), _overdue),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -74,6 +74,11 @@ def _mine() -> sa.ColumnElement[bool]:
     return sa.and_(_open(), Case.coordinator_id == mine)
 
 
+def _received_today() -> sa.ColumnElement[bool]:
+    start = dt.datetime.combine(clock.today(), dt.time())
+    return sa.and_(Case.received_at >= start, Case.received_at < start + dt.timedelta(days=1))
+
+
 def _this_year() -> sa.ColumnElement[bool]:
     start = dt.datetime(clock.today().year, 1, 1)
     return Case.received_at >= start
@@ -88,6 +93,9 @@ CASE_QUICK_FILTERS = (
     QuickFilter("overdue", _l("Overdue"), overdue_condition),
     QuickFilter("overdue_unsupervised", _l("Overdue, not supervised"), _overdue_unsupervised),
     QuickFilter("suspended", _l("Suspended"), lambda: Case.suspended.is_(True)),
+    # 待回访: finished, the applicant's verdict not yet collected.
+    QuickFilter("to_follow_up", _l("Awaiting follow-up"), lambda: Case.status == CaseStatus.RESOLVED),
+    QuickFilter("received_today", _l("Received today"), _received_today),
     QuickFilter("this_year", _l("This year"), _this_year),
     QuickFilter("voided", _l("Voided"), lambda: Case.status == CaseStatus.VOIDED, hides="status"),
 )

@@ -76,7 +76,7 @@ def test_login_page_and_failed_login_are_chinese(client):
 def test_dashboard_links_counts_to_filtered_lists(as_user):
     client = as_user("coordinator")
     html = client.get("/dashboard/").get_data(as_text=True)
-    for quick in ("to_assess", "in_progress", "overdue", "this_year"):
+    for quick in ("to_assess", "overdue", "to_follow_up", "received_today"):
         assert f"/cases/list/?quick={quick}" in html
     assert "今日坐窗" in html
 

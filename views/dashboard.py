@@ -1,32 +1,27 @@
-"""The landing page: per-role counts that link to the filtered lists."""
+"""The landing page: each role's part of the 工作台, assembled from what the user may do.
+
+窗口人员 / 协调专员 (who register cases) see today's work; 承办人员 (bound to one department)
+see their department's; holders of 指标与图表 (领导) see the KPIs and charts of a period; everyone
+who lists cases sees the cases per year. The parts are chosen by permission, never by role name.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import g, redirect, url_for
+from flask import g, redirect, request, url_for
 from flask_appbuilder import BaseView, IndexView, expose
 from flask_babel import lazy_gettext as _l
 
-from access.scope import scope_condition, user_department
-from console.introspect import screen_of
+from access.roles import KPI
 from extensions import db
-from models import Assignment, Case, DutyRota
-from models.enums import AssignmentStatus
+from kpi.definitions import KPIS
+from models import DutyRota
+from views import dashboard_figures as figures
+from views import dashboard_tiles as tiles
 from views.auth import login_required, login_url
 from workdays import clock
-
-
-@dataclass
-class Tile:
-    """One count on the dashboard, linking to the list it counts."""
-
-    label: Any
-    count: int
-    url: str
-    tone: str = "default"
 
 
 class HomeView(IndexView):
@@ -39,56 +34,33 @@ class HomeView(IndexView):
         return redirect(login_url())
 
 
-def _count(model: type, condition: Any) -> int:
-    query = sa.select(sa.func.count()).select_from(model).where(scope_condition(model), condition)
-    return int(db.session.execute(query).scalar_one())
-
-
-def case_tiles() -> list[Tile]:
-    """The case counts of the quick filters, as the current user may see them."""
-    tones = {"overdue": "danger", "overdue_unsupervised": "danger", "due_soon": "warning", "to_assess": "primary"}
-    wanted = ("to_assess", "mine", "in_progress", "due_soon", "overdue", "overdue_unsupervised", "suspended",
-              "this_year")
-    screen = screen_of(Case)
-    filters = {q.name: q for q in screen.quick_filters}
-    # Each tile counts what its list shows: the quick filter, without the rows lists hide (已作废).
-    return [
-        Tile(filters[name].label,
-             _count(Case, sa.and_(filters[name].condition(), *screen.hidden_rows(filters[name]))),
-             url_for("CaseView.list", quick=name), tones.get(name, "default"))
-        for name in wanted
-    ]
-
-
-def assignment_tiles() -> list[Tile]:
-    """A department's own work: its assignments to sign for and in progress.
-
-    Only for a user bound to one department (承办人员); those who see every department
-    have no "my department" and follow the case tiles instead.
-    """
-    department = user_department()
-    if department is True or department is None:
-        return []
-    tiles = []
-    for status, tone in ((AssignmentStatus.PENDING, "primary"), (AssignmentStatus.SIGNED, "default")):
-        tiles.append(Tile(status.label, _count(Assignment, sa.and_(
-            Assignment.department_id == department, Assignment.status == status)),
-            url_for("AssignmentView.list", _flt_0_status=status.value), tone))
-    return tiles
-
-
 class DashboardView(BaseView):
-    """`/dashboard/`: what needs doing now, for whoever is logged in."""
+    """`/dashboard/`: what needs doing now, and for leaders how the window is doing."""
 
     route_base = "/dashboard"
     default_view = "index"
+    base_permissions = [KPI]
+    """The page itself is open to every logged-in user; `can_kpi` adds the KPIs and charts."""
 
     @expose("/")
     @login_required
     def index(self) -> Any:
         sm = self.appbuilder.sm
-        tiles = case_tiles() if sm.has_access("can_list", "CaseView") else []
-        handler_tiles = assignment_tiles() if sm.has_access("can_list", "AssignmentView") else []
-        duty = db.session.execute(sa.select(DutyRota).where(DutyRota.day == clock.today())).scalar_one_or_none()
-        return self.render_template("console/dashboard.html", title=_l("Dashboard"), tiles=tiles,
-                                    handler_tiles=handler_tiles, duty=duty, today=clock.today())
+        today = clock.today()
+        page: dict[str, Any] = {"work": [], "received": [], "department": [], "deadlines": [], "cards": [],
+                                "charts": [], "span": None, "period_error": None}
+        if sm.has_access("can_add", "CaseView"):
+            page["work"], page["received"] = tiles.front_line_tiles(), tiles.received_today()
+        department = tiles.bound_department()
+        if department is not None and sm.has_access("can_list", "AssignmentView"):
+            page["department"] = tiles.assignment_tiles(department)
+            page["deadlines"] = tiles.deadline_tiles(sm.has_access("can_list", "CriticismView"))
+        if sm.has_access(KPI, self.class_permission_name):
+            span, page["period_error"] = figures.choose_span(request.args, today)
+            page.update(span=span, cards=figures.cards(span, today), charts=figures.leader_charts(span, today),
+                        options=figures.period_options(today), kpis=list(KPIS.values()))
+        elif sm.has_access("can_list", "CaseView"):
+            page["charts"] = figures.trend_chart(today)
+        duty = db.session.execute(sa.select(DutyRota).where(DutyRota.day == today)).scalar_one_or_none()
+        return self.render_template("console/dashboard.html", title=_l("Dashboard"), duty=duty, today=today,
+                                    args=request.args, chart_json={c["name"]: c for c in page["charts"]}, **page)
