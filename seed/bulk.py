@@ -114,8 +114,10 @@ def _add_case(rng: random.Random, calendar: object, departments: list[int], acto
     if status == CaseStatus.ARCHIVED:
         case.archived_at = case.resolved_at + dt.timedelta(days=7)
     db.session.add(case)
+    # The 受理 event records the response deadline, as registration does (the 响应率 reads it).
     db.session.add(CaseEvent(case=case, actor_id=actor, action=CaseAction.RECEIVE, to_status=CaseStatus.RECEIVED,
-                             at=received, data={"channel": "seed"}))
+                             at=received, deadline=calendar.add_workdays(received.date(), 1),
+                             data={"channel": "seed"}))
     if assigned:
         replied = case.resolved_at if closed else None
         db.session.add(Assignment(

@@ -68,3 +68,13 @@ def test_seed_bulk_refuses_a_non_positive_count(app, app_ctx):
     result = _run(app, "--cases", "0")
     assert result.exit_code != 0
     assert "必须大于 0" in result.output
+
+
+def test_bulk_cases_record_their_response_deadline_as_registration_does(app, app_ctx):
+    """The 响应率 reads the response deadline from the 受理 event; load-test cases must carry it too."""
+    from models.enums import CaseAction
+
+    assert _run(app, "--cases", "30", "--seed", "3").exit_code == 0
+    missing = db.session.scalar(sa.select(sa.func.count()).select_from(CaseEvent).where(
+        CaseEvent.action == CaseAction.RECEIVE, CaseEvent.deadline.is_(None)))
+    assert missing == 0
