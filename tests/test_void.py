@@ -115,14 +115,14 @@ def test_a_record_other_records_refer_to_cannot_be_deleted(as_user, api, app_ctx
 def test_the_dashboard_counts_what_the_lists_show(as_user, api, app_ctx):
     coordinator = as_user("coordinator")
 
-    def this_year() -> str:
+    def received_today() -> str:
         html = coordinator.get("/dashboard/").get_data(as_text=True)
-        return html.split('quick=this_year"', 1)[1].split('tile-count">', 1)[1].split("<", 1)[0]
+        return html.split('quick=received_today"', 1)[1].split('tile-count">', 1)[1].split("<", 1)[0]
 
-    before = int(this_year())
+    before = int(received_today())
     case = case_in(CaseStatus.RECEIVED, at=clock.now())
     db.session.commit()
-    assert int(this_year()) == before + 1
+    assert int(received_today()) == before + 1
     api("admin").post(f"/api/v1/cases/{case.id}/actions/void", json={"reason": "误录"})
-    # Voided: out of 本年受理 again, as it is out of the list that tile opens.
-    assert int(this_year()) == before
+    # Voided: out of 今日受理 again, as it is out of the list that tile opens.
+    assert int(received_today()) == before
