@@ -169,7 +169,9 @@ def _workday_after(day: dt.datetime, days: int, rng: random.Random) -> dt.dateti
     from workdays.store import work_calendar
 
     date = work_calendar().add_workdays(day.date(), days)
-    return T(date.year, date.month, date.day, rng.choice([9, 10, 11, 14, 15, 16]), rng.choice([0, 15, 30, 45]))
+    moment = T(date.year, date.month, date.day, rng.choice([9, 10, 11, 14, 15, 16]), rng.choice([0, 15, 30, 45]))
+    # A step on the same day comes after the one it follows (the draw is kept so the stories stay the same).
+    return max(moment, day + dt.timedelta(minutes=15))
 
 
 def _received(year: int, i: int, count: int, rng: random.Random) -> dt.datetime:

@@ -88,3 +88,13 @@ def test_seed_is_idempotent(app_ctx):
              db.session.scalar(sa.select(sa.func.count()).select_from(StaffUser)))
     assert report.cases_created == 0 and report.new_accounts == []
     assert before == after
+
+
+def test_every_demo_case_happens_in_time_order(app_ctx):
+    """No step precedes the one before it: nothing is assessed, assigned or resolved before it was received."""
+    rows = db.session.execute(sa.select(Case.number, CaseEvent.at, CaseEvent.action).join(CaseEvent.case)
+                              .order_by(Case.number, CaseEvent.id)).all()
+    pairs = zip(rows[1:], rows, strict=False)
+    backwards = [(number, action.value, at) for (number, at, action), (before, earlier, _a) in pairs
+                 if number == before and at < earlier]
+    assert backwards == []
