@@ -30,6 +30,14 @@ class Figure:
             return self.numerator
         return self.numerator / self.denominator if self.denominator else None
 
+    def count(self, part: str) -> int:
+        """How many cases `part` (numerator, denominator or miss) holds: the list behind it counts as many."""
+        if part == "denominator" and self.kpi.is_rate:
+            return self.denominator or 0
+        if part == "miss" and self.kpi.is_rate and not self.kpi.lower_is_better:
+            return (self.denominator or 0) - self.numerator
+        return self.numerator
+
     @property
     def met(self) -> bool | None:
         """Whether the rate reaches its target; None for counts and empty rates."""

@@ -93,3 +93,10 @@ def test_a_case_not_yet_due_is_not_counted_against_response_or_completion(cases)
     early = figures(MARCH, TODAY.replace(month=3, day=10))
     assert (early["response"].numerator, early["response"].denominator) == (8, 9)
     assert (early["completion"].numerator, early["completion"].denominator) == (5, 5)
+
+
+def test_the_count_of_each_part_is_the_size_of_its_list(cases):
+    found = figures(MARCH, TODAY)
+    for name, figure in found.items():
+        for part in ("numerator", "denominator", "miss"):
+            assert figure.count(part) == len(_ids(Drill(name, part, MARCH.start, MARCH.end))), (name, part)

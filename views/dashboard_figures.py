@@ -80,12 +80,7 @@ class Card:
 
     def count(self, part: str) -> int:
         """How many cases `part` holds."""
-        f = self.figure
-        if part == "denominator":
-            return f.denominator or 0
-        if part == "miss" and self.kpi.is_rate and not self.kpi.lower_is_better:
-            return (f.denominator or 0) - f.numerator
-        return f.numerator
+        return self.figure.count(part)
 
 
 def cards(span: Span, today: dt.date) -> list[Card]:
