@@ -85,9 +85,9 @@ def breakdown(name: str, span: Span, today: dt.date, scope: Any = None) -> Chart
     column = dim.column()
     rows = dict(db.session.execute(sa.select(column, sa.func.count()).where(
         *_where(span.start, span.end, scope)).group_by(column)).all())
-    values = dim.ordered(list(rows))
+    values = dim.ordered(rows)
     points = [Point(rows[v], Drill("received", "numerator", span.start, span.end, name, dim.code(v))) for v in values]
-    return Chart(name, dim.label, dim.chart, [dim.label_of(v) for v in values],
+    return Chart(name, dim.title or dim.label, dim.chart, dim.labels(values),
                  [Series(KPIS["received"].label, points)], unit=_l("cases"))
 
 

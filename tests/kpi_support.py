@@ -5,10 +5,11 @@ holiday: its working days are Monday to Friday. Every expected value in the test
 hand from the story below, never read back from the code under test.
 
     case  received        what happened                                                   response due
-    A     Mon 03-02 09:00 研判 03-02, 交办 (due 03-09), 办结 03-05, 满意 03-06                03-03
+    A     Mon 03-02 09:00 研判 03-02, 交办 (due 03-09), 办结 03-05, 满意 03-06,
+                          总结 03-09 (根源 材料要求不清, 转税务局改进)                            03-03
     B     Mon 03-02 09:30 研判 03-04 (late), 交办 (due 03-11), 办结 03-13 (late), 基本满意 03-16  03-03
     C     Tue 03-03       研判 03-03, 交办 (due 03-10), 办结 03-06, 不满意 03-09 → 重办 (due 03-16),
-                          办结 03-11, 非常满意 03-12                                      03-04
+                          办结 03-11, 非常满意 03-12, 总结 03-13 (根源 材料要求不清)          03-04
     D     Wed 03-04       研判 03-05, 交办 (due 03-12), 督办 03-13, 通报批评 03-20; still open   03-05
     E     Thu 03-05       不予受理 03-05                                                    03-06
     F     Fri 03-06       当场办结 03-06, 满意 03-06                                         Mon 03-09
@@ -27,7 +28,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models import Case
+import sqlalchemy as sa
+
+from extensions import db
+from models import Case, DictionaryEntry
 from tests.workflow_support import ASSESS, RESOLVE, act, new_case
 
 T = dt.datetime
@@ -46,12 +50,19 @@ def _assigned(received: dt.datetime, assessed: dt.datetime, title: str) -> Case:
     return act(case, "assign", ASSIGN, assessed + dt.timedelta(hours=1))
 
 
+def _summary(root_cause: str, forwarded: str | None = None) -> dict:
+    cause = db.session.execute(sa.select(DictionaryEntry.id).where(DictionaryEntry.name == root_cause)).scalar_one()
+    values = {"summary": "溯源分析", "root_cause_id": cause}
+    return values | ({"forwarded_department_id": forwarded} if forwarded else {})
+
+
 def march_cases() -> dict[str, Case]:
     """Build the story above through the real workflow; {letter: case}."""
     c: dict[str, Case] = {}
     c["A"] = _assigned(T(2026, 3, 2, 9), T(2026, 3, 2, 10), "KPI-A")
     act(c["A"], "resolve", RESOLVE, T(2026, 3, 5, 10))
     act(c["A"], "evaluate", _verdict("satisfied"), T(2026, 3, 6, 10))
+    act(c["A"], "summarize", _summary("材料要求不清", TAX), T(2026, 3, 9, 10))
 
     c["B"] = _assigned(T(2026, 3, 2, 9, 30), T(2026, 3, 4, 10), "KPI-B")
     act(c["B"], "resolve", RESOLVE, T(2026, 3, 13, 10))
@@ -62,6 +73,7 @@ def march_cases() -> dict[str, Case]:
     act(c["C"], "evaluate", _verdict("unsatisfied"), T(2026, 3, 9, 10))
     act(c["C"], "resolve", RESOLVE, T(2026, 3, 11, 10))
     act(c["C"], "evaluate", _verdict("very_satisfied"), T(2026, 3, 12, 10))
+    act(c["C"], "summarize", _summary("材料要求不清"), T(2026, 3, 13, 10))
 
     c["D"] = _assigned(T(2026, 3, 4, 9), T(2026, 3, 5, 9), "KPI-D")
     act(c["D"], "supervise", SUPERVISE, T(2026, 3, 13, 10))

@@ -109,7 +109,8 @@ def test_demo_years_show_the_articles_figures(as_user):
 
 
 @pytest.mark.parametrize("username,expected", [
-    ("leader", {"trend", "problem_type", "track", "disposition", "level", "channel", "departments", "duration"}),
+    ("leader", {"trend", "problem_type", "track", "disposition", "level", "channel", "departments", "duration",
+                "root_cause", "forwarded_department", "service_item"}),
     ("coordinator", {"trend"}), ("window", {"trend"}), ("handler_tax", {"trend"}),
 ])
 def test_every_chart_point_opens_a_list_of_as_many_cases(as_user, username, expected):
@@ -135,7 +136,7 @@ def test_charts_have_a_table_view_in_the_page(as_user):
     page = as_user("leader").get("/dashboard/?period=2021").get_data(as_text=True)
     table = page.split('id="table-trend"', 1)[1].split("</table>", 1)[0]
     assert "<th" in table and "2021" in table and "30" in table
-    assert page.count("chart-png") >= 8 and "echarts.min.js" in page
+    assert page.count("chart-png") >= 11 and "echarts.min.js" in page
 
 
 def test_only_kpi_holders_see_the_kpis(as_user):

@@ -33,9 +33,9 @@ def test_cases_per_year_split_by_status(cases):
     chart = charts.yearly_trend(TODAY)
     assert [str(c) for c in chart.categories][0] == "2021" and str(chart.categories[-1]) == "2026"
     found = {k: v for k, v in _values(chart).items() if k[1] == "2026"}
-    # 2026: 评价 A B C F; 交办 D G S; 受理 H April; 办结 I; 研判 P; 不予受理 E (V is void)
-    assert found == {("评价", "2026"): 4, ("交办", "2026"): 3, ("受理", "2026"): 2, ("办结", "2026"): 1,
-                     ("研判", "2026"): 1, ("不予受理", "2026"): 1}
+    # 2026: 总结 A C; 评价 B F; 交办 D G S; 受理 H April; 办结 I; 研判 P; 不予受理 E (V is void)
+    assert found == {("总结", "2026"): 2, ("评价", "2026"): 2, ("交办", "2026"): 3, ("受理", "2026"): 2,
+                     ("办结", "2026"): 1, ("研判", "2026"): 1, ("不予受理", "2026"): 1}
     yearly = {str(c): sum(s.points[i].value for s in chart.series) for i, c in enumerate(chart.categories)}
     # the article's district: 30 cases in 2021, 5 in 2024, 3 in 2025; 12 and 10 in between
     assert [yearly[y] for y in ("2021", "2022", "2023", "2024", "2025")] == [30, 12, 10, 5, 3]
@@ -58,6 +58,16 @@ def test_breakdown_by_problem_type_keeps_the_unclassified(cases):
 
 def test_breakdown_by_channel(cases):
     assert _values(charts.breakdown("channel", MARCH, TODAY)) == {("受理件数", "现场窗口"): 10}
+
+
+def test_root_causes_and_where_they_were_forwarded(cases):
+    # 溯源分析 of A and C: 材料要求不清; A forwarded to the tax bureau; the other eight not yet analysed
+    assert _values(charts.breakdown("root_cause", MARCH, TODAY)) == {("受理件数", "材料要求不清"): 2,
+                                                                     ("受理件数", "未溯源分析"): 8}
+    forwarded = charts.breakdown("forwarded_department", MARCH, TODAY)
+    assert _values(forwarded) == {("受理件数", "清城区税务局"): 1, ("受理件数", "未转交"): 9}
+    assert letters(cases, _members(forwarded.series[0].points[0])) == {"A"}
+    assert _values(charts.breakdown("service_item", MARCH, TODAY)) == {("受理件数", "未关联事项"): 10}
 
 
 def test_departments_with_their_late_and_unsatisfied_cases(cases):

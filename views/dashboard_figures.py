@@ -25,6 +25,10 @@ from kpi.tally import Figure, figures
 from models import Case
 
 BREAKDOWNS = ("problem_type", "track", "disposition", "level", "channel")
+ROOT_CAUSES = ("root_cause", "forwarded_department", "service_item")
+"""溯源分析: what the problems came from, where they went for improvement, which services recur."""
+WIDE = ("trend", "departments", "service_item")
+"""Charts that take the whole width of the page."""
 
 
 def choose_span(args: Any, today: dt.date) -> tuple[Span, str | None]:
@@ -97,16 +101,17 @@ def chart_data(chart: charts.Chart) -> dict:
         "note": str(chart.note) if chart.note else None, "categories": [str(c) for c in chart.categories],
         "series": [{"name": str(s.name), "data": [{"value": p.value, "url": drill_url(p.drill)} for p in s.points]}
                    for s in chart.series],
-        "empty": not any(p.value for s in chart.series for p in s.points),
+        "empty": not any(p.value for s in chart.series for p in s.points), "wide": chart.name in WIDE,
     }
 
 
 def leader_charts(span: Span, today: dt.date) -> list[dict]:
-    """The trend since the window opened, the period's breakdowns, departments and durations."""
+    """The trend since the window opened, the period's breakdowns, durations, departments and 溯源分析."""
     scope = scope_condition(Case)
     found = [charts.yearly_trend(today, scope)]
     found += [charts.breakdown(name, span, today, scope) for name in BREAKDOWNS]
     found += [charts.monthly_duration(span, today, scope), charts.by_department(span, today, scope)]
+    found += [charts.breakdown(name, span, today, scope) for name in ROOT_CAUSES]
     return [chart_data(c) for c in found]
 
 
