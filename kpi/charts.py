@@ -172,3 +172,17 @@ def monthly_duration(span: Span, today: dt.date, scope: Any = None) -> Chart:
 
 def _month_end(first: dt.date) -> dt.date:
     return dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+BREAKDOWNS = ("problem_type", "track", "disposition", "level", "channel")
+ROOT_CAUSES = ("root_cause", "forwarded_department", "service_item")
+"""溯源分析: what the problems came from, where they went for improvement, which services recur."""
+
+
+def period_charts(span: Span, today: dt.date, scope: Any = None) -> list[Chart]:
+    """The leader's charts, in order: the trend since the window opened, the period's breakdowns,
+    durations, lead departments and 溯源分析 (the 工作台 and the reports show the same)."""
+    found = [yearly_trend(today, scope)]
+    found += [breakdown(name, span, today, scope) for name in BREAKDOWNS]
+    found += [monthly_duration(span, today, scope), by_department(span, today, scope)]
+    return found + [breakdown(name, span, today, scope) for name in ROOT_CAUSES]

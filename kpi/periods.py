@@ -110,5 +110,10 @@ def choose(choice: str, today: dt.date, start: str | None = None, end: str | Non
         return _custom(start, end)
     if choice in CHOICES:
         return _this(choice, today)
-    period = parse_period(choice)
+    return named(choice)
+
+
+def named(text: str) -> Span:
+    """The span of a named period, as evaluations name them: `2025`, `2025Q2` or `2025-06`."""
+    period = parse_period(text)
     return Span(period.start, period.end, period.kind.value)

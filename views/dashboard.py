@@ -8,20 +8,30 @@ who lists cases sees the cases per year. The parts are chosen by permission, nev
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import sqlalchemy as sa
-from flask import g, redirect, request, url_for
+from flask import Response, abort, g, redirect, request, url_for
 from flask_appbuilder import BaseView, IndexView, expose
 from flask_babel import lazy_gettext as _l
 
 from access.roles import KPI
+from access.scope import scope_condition
 from extensions import db
+from kpi import report_files
 from kpi.definitions import KPIS
-from models import DutyRota
+from kpi.report import build
+from models import Case, DutyRota
 from views import dashboard_figures as figures
 from views import dashboard_tiles as tiles
 from views.auth import login_required, login_url
 from workdays import clock
+
+REPORT_TYPES = {
+    "docx": (report_files.docx_bytes, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "xlsx": (report_files.xlsx_bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+"""The report's formats: file suffix → (writer, media type)."""
 
 
 class HomeView(IndexView):
@@ -58,9 +68,27 @@ class DashboardView(BaseView):
         if sm.has_access(KPI, self.class_permission_name):
             span, page["period_error"] = figures.choose_span(request.args, today)
             page.update(span=span, cards=figures.cards(span, today), charts=figures.leader_charts(span, today),
-                        options=figures.period_options(today), kpis=list(KPIS.values()))
+                        options=figures.period_options(today), kpis=list(KPIS.values()),
+                        report_args={k: request.args[k] for k in ("period", "from", "to") if request.args.get(k)})
         elif sm.has_access("can_list", "CaseView"):
             page["charts"] = figures.trend_chart(today)
         duty = db.session.execute(sa.select(DutyRota).where(DutyRota.day == today)).scalar_one_or_none()
         return self.render_template("console/dashboard.html", title=_l("Dashboard"), duty=duty, today=today,
                                     args=request.args, chart_json={c["name"]: c for c in page["charts"]}, **page)
+
+    @expose("/report.<suffix>")
+    @login_required
+    def report(self, suffix: str) -> Any:
+        """The 月报/季报/年报 of the chosen period as .docx or .xlsx (the same figures as the page)."""
+        if suffix not in REPORT_TYPES:
+            abort(404)
+        if not self.appbuilder.sm.has_access(KPI, self.class_permission_name):
+            abort(403)
+        today = clock.today()
+        span, _refused = figures.choose_span(request.args, today)
+        report = build(span, today, scope_condition(Case))
+        writer, mimetype = REPORT_TYPES[suffix]
+        response = Response(writer(report), mimetype=mimetype)
+        response.headers["Content-Disposition"] = (
+            f"attachment; filename=report.{suffix}; filename*=UTF-8''{quote(report.file_stem)}.{suffix}")
+        return response

@@ -24,9 +24,6 @@ from kpi.periods import Span, choose
 from kpi.tally import Figure, figures
 from models import Case
 
-BREAKDOWNS = ("problem_type", "track", "disposition", "level", "channel")
-ROOT_CAUSES = ("root_cause", "forwarded_department", "service_item")
-"""溯源分析: what the problems came from, where they went for improvement, which services recur."""
 WIDE = ("trend", "departments", "service_item")
 """Charts that take the whole width of the page."""
 
@@ -106,13 +103,8 @@ def chart_data(chart: charts.Chart) -> dict:
 
 
 def leader_charts(span: Span, today: dt.date) -> list[dict]:
-    """The trend since the window opened, the period's breakdowns, durations, departments and 溯源分析."""
-    scope = scope_condition(Case)
-    found = [charts.yearly_trend(today, scope)]
-    found += [charts.breakdown(name, span, today, scope) for name in BREAKDOWNS]
-    found += [charts.monthly_duration(span, today, scope), charts.by_department(span, today, scope)]
-    found += [charts.breakdown(name, span, today, scope) for name in ROOT_CAUSES]
-    return [chart_data(c) for c in found]
+    """The leader's charts of `span` (kpi.charts.period_charts), within the user's scope."""
+    return [chart_data(c) for c in charts.period_charts(span, today, scope_condition(Case))]
 
 
 def trend_chart(today: dt.date) -> list[dict]:
