@@ -57,8 +57,15 @@ def responded() -> Any:
 
 
 def responded_on_time() -> Any:
-    """Responded no later than the day the response was due."""
-    return sa.and_(responded(), day_of(Case.responded_at) <= response_due())
+    """Responded no later than the day the response was due (a case with no recorded deadline is not)."""
+    # Every comparison is guarded against NULL, so a case is either in a part or out of it, never
+    # unknown: the misses are then exactly the denominator less the numerator.
+    return sa.and_(responded(), response_due().is_not(None), day_of(Case.responded_at) <= response_due())
+
+
+def response_due_by(today: dt.date) -> Any:
+    """Answered, or its response deadline is known and has passed."""
+    return sa.or_(responded(), sa.and_(response_due().is_not(None), response_due() < today))
 
 
 def resolved() -> Any:
@@ -73,7 +80,7 @@ def declined() -> Any:
 
 def resolved_on_time() -> Any:
     """办结 no later than the case's deadline (as extended, or as set anew by 重办)."""
-    return sa.and_(resolved(), day_of(Case.resolved_at) <= Case.due_date)
+    return sa.and_(resolved(), Case.due_date.is_not(None), day_of(Case.resolved_at) <= Case.due_date)
 
 
 def evaluated() -> Any:
@@ -146,7 +153,7 @@ KPIS: dict[str, Kpi] = {k.name: k for k in [
            "receipt, among the cases whose response is due (answered, or the working day after receipt has "
            "passed)."),
         _l("Responded on time"), lambda today: responded_on_time(),
-        _l("Due a response"), lambda today: sa.or_(responded(), response_due() < today)),
+        _l("Due a response"), response_due_by),
     Kpi("completion", _l("Completion rate"),
         _l("Finished cases among the cases that can be done: not declined, and finished or past their deadline. "
            "Cases still within their deadline, or suspended while waiting for the applicant's materials, are not "

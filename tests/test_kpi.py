@@ -100,3 +100,19 @@ def test_the_count_of_each_part_is_the_size_of_its_list(cases):
     for name, figure in found.items():
         for part in ("numerator", "denominator", "miss"):
             assert figure.count(part) == len(_ids(Drill(name, part, MARCH.start, MARCH.end))), (name, part)
+
+
+def test_a_legacy_case_without_a_recorded_response_deadline_is_counted_consistently(cases):
+    from models import CaseEvent
+    from models.enums import CaseAction
+
+    # H (never responded) and A (responded on time) as an old database may hold them: no deadline on 受理
+    legacy = [cases["H"].id, cases["A"].id]
+    db.session.execute(sa.update(CaseEvent.__table__).where(
+        CaseEvent.__table__.c.case_id.in_(legacy), CaseEvent.__table__.c.action == CaseAction.RECEIVE.value)
+        .values(deadline=None))
+    found = figures(MARCH, TODAY)
+    # A still responded (due unknown: not on time); H not responded and not known to be due: not counted
+    assert (found["response"].numerator, found["response"].denominator) == (7, 9)
+    for part in ("numerator", "denominator", "miss"):
+        assert found["response"].count(part) == len(_ids(Drill("response", part, MARCH.start, MARCH.end))), part
