@@ -8,7 +8,7 @@ table view) is the view's business; nothing here knows about HTML or requests.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -53,7 +53,6 @@ class Chart:
     series: list[Series]
     unit: Any = None
     note: Any = None
-    extra: dict = field(default_factory=dict)
 
 
 def _where(span_start: dt.date, span_end: dt.date, scope: Any) -> list[Any]:
