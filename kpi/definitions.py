@@ -21,10 +21,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from kpi.sql import day_of
-from models import Case, CaseEvent, Satisfaction, Supervision
+from models import Case, Satisfaction, Supervision
 from models.case import overdue_condition
 from models.criticism import criticism_case
-from models.enums import CaseAction, CaseStatus, SatisfactionLevel
+from models.enums import CaseStatus, SatisfactionLevel
 
 Condition = Callable[[dt.date], Any]
 """condition(today) → an SQL condition on Case."""
@@ -45,10 +45,8 @@ def received_between(start: dt.date, end: dt.date) -> Any:
 
 
 def response_due() -> Any:
-    """The day 研判 was due (1 working day after 受理), as the case's 受理 event recorded it."""
-    return (sa.select(sa.func.min(CaseEvent.deadline))
-            .where(CaseEvent.case_id == Case.id, CaseEvent.action == CaseAction.RECEIVE)
-            .correlate(Case).scalar_subquery())
+    """The day 研判 was due (1 working day after 受理), recorded on the case at registration."""
+    return Case.response_due
 
 
 def responded() -> Any:

@@ -227,6 +227,10 @@ class Case(Stamped, Model):
     suspended_at: Mapped[dt.datetime | None] = mapped_column(
         sa.DateTime, info=field(_l("Suspended since"), form=False),
     )
+    response_due: Mapped[dt.date | None] = mapped_column(
+        sa.Date, info=field(_l("Response due"),
+                            _l("研判 within 1 working day of 受理: the rule of responding to every case"), form=False),
+    )
     responded_at: Mapped[dt.datetime | None] = mapped_column(
         sa.DateTime, info=field(_l("Responded at"), _l("Assessed or declined: the case counts as responded"),
                                 form=False),

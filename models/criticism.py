@@ -24,6 +24,7 @@ criticism_case = sa.Table(
     Model.metadata,
     sa.Column("criticism_id", sa.ForeignKey("criticism.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("case_id", sa.ForeignKey("case.id", ondelete="CASCADE"), primary_key=True),
+    sa.Index("ix_criticism_case_case_id", "case_id"),
 )
 
 

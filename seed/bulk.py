@@ -98,7 +98,7 @@ def _add_case(rng: random.Random, calendar: object, departments: list[int], acto
         channel=rng.choice(list(Channel)), applicant_kind=ApplicantKind.PERSON,
         applicant_name=rng.choice(SURNAMES) + rng.choice(["先生", "女士"]),
         applicant_phone="13" + "".join(str(rng.randint(0, 9)) for _ in range(9)),
-        received_at=received, status=status, due_date=due,
+        received_at=received, status=status, due_date=due, response_due=calendar.add_workdays(received.date(), 1),
         problem_type=rng.choice(list(ProblemType)) if status != CaseStatus.RECEIVED else None,
         track=track if status != CaseStatus.RECEIVED else None,
         disposition=rng.choice(list(Disposition)) if status != CaseStatus.RECEIVED else None,

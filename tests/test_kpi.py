@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import sqlalchemy as sa
 
@@ -102,15 +104,19 @@ def test_the_count_of_each_part_is_the_size_of_its_list(cases):
             assert figure.count(part) == len(_ids(Drill(name, part, MARCH.start, MARCH.end))), (name, part)
 
 
-def test_a_legacy_case_without_a_recorded_response_deadline_is_counted_consistently(cases):
-    from models import CaseEvent
-    from models.enums import CaseAction
+def test_a_case_records_its_response_deadline_at_receipt(cases):
+    # F was received on Friday 03-06: 研判 is due on the next working day, Monday 03-09
+    assert cases["F"].response_due == dt.date(2026, 3, 9)
+    assert cases["I"].response_due == dt.date(2026, 4, 1)
 
-    # H (never responded) and A (responded on time) as an old database may hold them: no deadline on 受理
-    legacy = [cases["H"].id, cases["A"].id]
-    db.session.execute(sa.update(CaseEvent.__table__).where(
-        CaseEvent.__table__.c.case_id.in_(legacy), CaseEvent.__table__.c.action == CaseAction.RECEIVE.value)
-        .values(deadline=None))
+
+def test_a_legacy_case_without_a_recorded_response_deadline_is_counted_consistently(cases):
+    # H (never responded) and A (responded on time) as an old database may hold them: no response deadline
+    from models.base import acting_as
+    from tests.workflow_support import user
+
+    with acting_as(user("admin").id):
+        db.session.execute(sa.update(Case).where(Case.id.in_([cases["H"].id, cases["A"].id])).values(response_due=None))
     found = figures(MARCH, TODAY)
     # A still responded (due unknown: not on time); H not responded and not known to be due: not counted
     assert (found["response"].numerator, found["response"].denominator) == (7, 9)

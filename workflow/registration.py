@@ -65,6 +65,7 @@ def _register(case: Case, actor: Actor, commit: bool) -> Case:
         case.coordinator = duty_coordinator(case.received_at.date())
     case.status = CaseStatus.RECEIVED
     case.due_date, case.due_estimated = deadlines.due_after(case.received_at.date(), deadlines.assess_days())
+    case.response_due = case.due_date  # kept when 研判 sets the case's own deadline: the 响应率 reads it
     db.session.add(case)
     db.session.add(CaseEvent(case=case, actor_id=actor.user.id, action=CaseAction.RECEIVE,
                              to_status=CaseStatus.RECEIVED, at=case.received_at, deadline=case.due_date,
