@@ -18,6 +18,7 @@ from extensions import db
 from kpi.definitions import KPIS, counted, received_between
 from kpi.dimensions import DIMENSIONS
 from kpi.drill import Drill
+from kpi.facts import JoinedFacts
 from kpi.periods import Span, span_between
 from kpi.sql import count_where, day_of
 from models import Case, Department
@@ -94,11 +95,13 @@ def by_department(span: Span, today: dt.date, scope: Any = None) -> Chart:
     """Cases per lead department (主办) with how many were late or overdue, and how many drew 不满意."""
     parts = [("received", "numerator", _l("Assigned cases")), ("on_time", "miss", _l("Late or overdue")),
              ("reopen", "numerator", _l("Unsatisfied"))]
-    columns = [count_where(KPIS[kpi].condition(part, today)) for kpi, part, _label in parts]
+    where = _where(span.start, span.end, scope)
+    facts = JoinedFacts(today, where)
+    columns = [count_where(KPIS[kpi].condition(part, today, facts)) for kpi, part, _label in parts]
     rows = db.session.execute(
-        sa.select(Department.id, Department.name, *columns)
-        .join(Department, Department.id == Case.lead_department_id)
-        .where(*_where(span.start, span.end, scope))
+        facts.joined(sa.select(Department.id, Department.name, *columns).select_from(Case)
+                     .join(Department, Department.id == Case.lead_department_id))
+        .where(*where)
         .group_by(Department.id, Department.name)
         .order_by(sa.desc(columns[0]), Department.name)).all()
     series = [Series(label, [Point(row[2 + i], Drill(kpi, part, span.start, span.end, "lead_department",

@@ -7,7 +7,8 @@ numerator (for 重办率, where less is better, the numerator's). `today` decide
 a case still within its deadline is not yet counted against a rate.
 
 The dashboard's figures (kpi.tally), its charts (kpi.charts) and the case list behind each
-number (kpi.drill, /cases/list/?kpi=…) all read these conditions, so they cannot disagree.
+number (kpi.drill, /cases/list/?kpi=…) all read these conditions, so they cannot disagree. What a
+condition needs beyond the case's own row (verdicts, 督办, 通报批评, today) comes from kpi.facts.
 """
 
 from __future__ import annotations
@@ -20,14 +21,14 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from kpi.facts import Facts
 from kpi.sql import day_of
-from models import Case, Satisfaction, Supervision
+from models import Case
 from models.case import overdue_condition
-from models.criticism import criticism_case
-from models.enums import CaseStatus, SatisfactionLevel
+from models.enums import CaseStatus
 
-Condition = Callable[[dt.date], Any]
-"""condition(today) → an SQL condition on Case."""
+Condition = Callable[[Facts], Any]
+"""condition(facts) → an SQL condition on Case (facts.today: the day judged on)."""
 PARTS = ("numerator", "denominator", "miss")
 
 
@@ -61,9 +62,9 @@ def responded_on_time() -> Any:
     return sa.and_(responded(), response_due().is_not(None), day_of(Case.responded_at) <= response_due())
 
 
-def response_due_by(today: dt.date) -> Any:
+def response_due_by(facts: Facts) -> Any:
     """Answered, or its response deadline is known and has passed."""
-    return sa.or_(responded(), sa.and_(response_due().is_not(None), response_due() < today))
+    return sa.or_(responded(), sa.and_(response_due().is_not(None), response_due() < facts.today))
 
 
 def resolved() -> Any:
@@ -81,20 +82,9 @@ def resolved_on_time() -> Any:
     return sa.and_(resolved(), Case.due_date.is_not(None), day_of(Case.resolved_at) <= Case.due_date)
 
 
-def evaluated() -> Any:
-    """The applicant has given at least one verdict."""
-    return sa.exists().where(Satisfaction.case_id == Case.id)
-
-
-def satisfied() -> Any:
-    """The applicant said 非常满意, 满意 or 基本满意 (after 重办, if it came to that)."""
-    levels = [level for level in SatisfactionLevel if level.is_satisfied]
-    return sa.exists().where(Satisfaction.case_id == Case.id, Satisfaction.level.in_(levels))
-
-
-def due_for_completion(today: dt.date) -> Any:
+def due_for_completion(facts: Facts) -> Any:
     """Can be done (not declined) and is finished or past its deadline; suspended cases wait."""
-    return sa.and_(sa.not_(declined()), sa.or_(resolved(), overdue_condition(today)))
+    return sa.and_(sa.not_(declined()), sa.or_(resolved(), overdue_condition(facts.today)))
 
 
 # ---- the KPIs ------------------------------------------------------------------------------------------
@@ -126,20 +116,22 @@ class Kpi:
             return _l("Missing the target")
         return self.numerator_label
 
-    def condition(self, part: str, today: dt.date) -> Any:
-        """The cases of `part` (numerator, denominator or miss), before the period is applied."""
+    def condition(self, part: str, today: dt.date, facts: Facts | None = None) -> Any:
+        """The cases of `part` (numerator, denominator or miss) judged on `today`, before the period is
+        applied; `facts` states the related records (correlated subqueries unless given)."""
+        facts = facts or Facts(today)
         if not self.is_rate:
-            return self.numerator(today)
-        denominator = self.denominator(today)
-        numerator = sa.and_(denominator, self.numerator(today))
+            return self.numerator(facts)
+        denominator = self.denominator(facts)
+        numerator = sa.and_(denominator, self.numerator(facts))
         if part == "numerator" or (part == "miss" and self.lower_is_better):
             return numerator
         if part == "denominator":
             return denominator
-        return sa.and_(denominator, sa.not_(self.numerator(today)))
+        return sa.and_(denominator, sa.not_(self.numerator(facts)))
 
 
-def _always(today: dt.date) -> Any:
+def _always(facts: Facts) -> Any:
     return sa.true()
 
 
@@ -150,33 +142,33 @@ KPIS: dict[str, Kpi] = {k.name: k for k in [
         _l("Cases assessed, declined with a one-time explanation or solved on the spot within 1 working day of "
            "receipt, among the cases whose response is due (answered, or the working day after receipt has "
            "passed)."),
-        _l("Responded on time"), lambda today: responded_on_time(),
+        _l("Responded on time"), lambda f: responded_on_time(),
         _l("Due a response"), response_due_by),
     Kpi("completion", _l("Completion rate"),
         _l("Finished cases among the cases that can be done: not declined, and finished or past their deadline. "
            "Cases still within their deadline, or suspended while waiting for the applicant's materials, are not "
            "counted yet."),
-        _l("Finished"), lambda today: resolved(),
+        _l("Finished"), lambda f: resolved(),
         _l("Can be done and due"), due_for_completion),
     Kpi("on_time", _l("On-time completion rate"),
         _l("Cases finished no later than their deadline (as extended, or as set anew after a reopening), among the "
            "same cases as the completion rate."),
-        _l("Finished on time"), lambda today: resolved_on_time(),
+        _l("Finished on time"), lambda f: resolved_on_time(),
         _l("Can be done and due"), due_for_completion),
     Kpi("satisfaction", _l("Satisfaction rate"),
         _l("Cases whose applicant was very satisfied, satisfied or basically satisfied, among the cases evaluated. "
            "A case reopened after an unsatisfied verdict counts as satisfied once a later verdict is; the "
            "reopening shows in the reopening rate."),
-        _l("Satisfied"), lambda today: satisfied(),
-        _l("Cases evaluated"), lambda today: evaluated()),
+        _l("Satisfied"), lambda f: f.satisfied(),
+        _l("Cases evaluated"), lambda f: f.evaluated()),
     Kpi("reopen", _l("Reopening rate"),
         _l("Cases sent back to be handled again after an unsatisfied verdict, among the cases evaluated. "
            "The target is none."),
-        _l("Cases reopened"), lambda today: Case.reopen_count > 0,
-        _l("Cases evaluated"), lambda today: evaluated(), target=0.0, lower_is_better=True),
+        _l("Cases reopened"), lambda f: Case.reopen_count > 0,
+        _l("Cases evaluated"), lambda f: f.evaluated(), target=0.0, lower_is_better=True),
     Kpi("supervised", _l("Supervised cases"), _l("Cases received in the period that were supervised at least once."),
-        _l("Supervised"), lambda today: sa.exists().where(Supervision.case_id == Case.id), target=None),
+        _l("Supervised"), lambda f: f.supervised(), target=None),
     Kpi("criticized", _l("Criticized cases"), _l("Cases received in the period named in a criticism notice."),
-        _l("Criticized"), lambda today: sa.exists().where(criticism_case.c.case_id == Case.id), target=None),
+        _l("Criticized"), lambda f: f.criticized(), target=None),
 ]}
 """KPI name → declaration, in the order the dashboard shows them."""

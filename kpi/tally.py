@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from extensions import db
 from kpi.definitions import KPIS, Kpi, counted, received_between
+from kpi.facts import JoinedFacts
 from kpi.periods import Span
 from kpi.sql import count_where
 from models import Case
@@ -48,14 +49,14 @@ class Figure:
 
 def figures(span: Span, today: dt.date, scope: Any = None) -> dict[str, Figure]:
     """Every KPI of the cases received in `span`, judged on `today`, within `scope` (an SQL condition)."""
+    where = [received_between(span.start, span.end), counted(), scope if scope is not None else sa.true()]
+    facts = JoinedFacts(today, where)
     columns = []
     for kpi in KPIS.values():
-        columns.append(count_where(kpi.condition("numerator", today)))
+        columns.append(count_where(kpi.condition("numerator", today, facts)))
         if kpi.is_rate:
-            columns.append(count_where(kpi.condition("denominator", today)))
-    query = sa.select(*columns).select_from(Case).where(
-        received_between(span.start, span.end), counted(), scope if scope is not None else sa.true())
-    row = iter(db.session.execute(query).one())
+            columns.append(count_where(kpi.condition("denominator", today, facts)))
+    row = iter(db.session.execute(facts.joined(sa.select(*columns).select_from(Case)).where(*where)).one())
     found = {}
     for kpi in KPIS.values():
         numerator = int(next(row))
