@@ -18,7 +18,7 @@ from extensions import db
 from kpi.definitions import KPIS, counted, received_between
 from kpi.dimensions import DIMENSIONS
 from kpi.drill import Drill
-from kpi.facts import JoinedFacts
+from kpi.facts import counting_facts
 from kpi.periods import Span, span_between
 from kpi.sql import count_where, day_of
 from models import Case, Department
@@ -96,7 +96,7 @@ def by_department(span: Span, today: dt.date, scope: Any = None) -> Chart:
     parts = [("received", "numerator", _l("Assigned cases")), ("on_time", "miss", _l("Late or overdue")),
              ("reopen", "numerator", _l("Unsatisfied"))]
     where = _where(span.start, span.end, scope)
-    facts = JoinedFacts(today, where)
+    facts = counting_facts(today, where)
     columns = [count_where(KPIS[kpi].condition(part, today, facts)) for kpi, part, _label in parts]
     rows = db.session.execute(
         facts.joined(sa.select(Department.id, Department.name, *columns).select_from(Case)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from extensions import db
 from kpi.definitions import KPIS, Kpi, counted, received_between
-from kpi.facts import JoinedFacts
+from kpi.facts import counting_facts
 from kpi.periods import Span
 from kpi.sql import count_where
 from models import Case
@@ -47,10 +47,13 @@ class Figure:
         return self.value <= self.kpi.target if self.kpi.lower_is_better else self.value >= self.kpi.target
 
 
-def figures(span: Span, today: dt.date, scope: Any = None) -> dict[str, Figure]:
-    """Every KPI of the cases received in `span`, judged on `today`, within `scope` (an SQL condition)."""
+def figures(span: Span, today: dt.date, scope: Any = None, joined: bool | None = None) -> dict[str, Figure]:
+    """Every KPI of the cases received in `span`, judged on `today`, within `scope` (an SQL condition).
+
+    `joined` chooses how related records are read (kpi.facts.counting_facts); the figures are the same.
+    """
     where = [received_between(span.start, span.end), counted(), scope if scope is not None else sa.true()]
-    facts = JoinedFacts(today, where)
+    facts = counting_facts(today, where, joined)
     columns = []
     for kpi in KPIS.values():
         columns.append(count_where(kpi.condition("numerator", today, facts)))

@@ -122,3 +122,8 @@ def test_a_legacy_case_without_a_recorded_response_deadline_is_counted_consisten
     assert (found["response"].numerator, found["response"].denominator) == (7, 9)
     for part in ("numerator", "denominator", "miss"):
         assert found["response"].count(part) == len(_ids(Drill("response", part, MARCH.start, MARCH.end))), part
+
+
+def test_joined_and_per_case_facts_give_the_same_figures(cases):
+    """The aggregate form of verdicts, 督办 and 通报批评 (kpi.facts) counts what the lists' EXISTS form counts."""
+    assert figures(MARCH, TODAY, joined=True) == figures(MARCH, TODAY, joined=False)
