@@ -1,7 +1,7 @@
 """The response deadline kept on the case, for the 响应率 of the 工作台
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-30 23:00:00
 
 - case.response_due: the day 研判 is due (1 working day after 受理), set at registration. 研判 replaces the
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
