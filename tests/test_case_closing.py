@@ -134,10 +134,10 @@ def test_dashboard_assignment_tiles_belong_to_the_handlers_department(app_ctx, a
     assigned(T(2026, 3, 2, 10), lead=HRSS)
     tax_open = db.session.execute(sa.select(Assignment.status, sa.func.count()).where(
         Assignment.department_id == department(TAX).id).group_by(Assignment.status)).all()
-    # the demo tax bureau holds one signed assignment (BBC-2025-0003, open); plus the new pending one
-    assert dict(tax_open)[AssignmentStatus.PENDING] == 1 and dict(tax_open)[AssignmentStatus.SIGNED] == 1
+    # the demo's tax assignments are all settled; the new one is pending
+    assert dict(tax_open)[AssignmentStatus.PENDING] == 1 and AssignmentStatus.SIGNED not in dict(tax_open)
     tax_page = as_user("handler_tax").get("/dashboard/").get_data(as_text=True)
-    assert tile_counts(tax_page, MY_DEPARTMENT) == {"待签收": 1, "办理中": 1}
+    assert tile_counts(tax_page, MY_DEPARTMENT) == {"待签收": 1, "办理中": 0}
     for role in ("leader", "coordinator", "admin"):
         page = as_user(role).get("/dashboard/").get_data(as_text=True)
         assert MY_DEPARTMENT not in page, f"{role} sees every department: no “my department” row"
