@@ -28,6 +28,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from access.permission_labels import label_for
+from console.identity import request_user
 from console.introspect import attribute
 from console.privacy import mask_value
 
@@ -230,7 +231,6 @@ def record(session: Session, operation: str, model: str, record_id: int | None, 
 def record_disclosure(operation: str, model: str, record_id: int | None, changes: dict) -> None:
     """Write and commit one row for a disclosure of personal data by the request's user
     (installed as console.privacy's disclosure log)."""
-    from access.hooks import request_user
     from extensions import db
     from models.base import acting_as
 

@@ -5,18 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import Flask, g
-
-
-def request_user() -> Any:
-    """The authenticated user of this request: session login or a verified JWT."""
-    user = g.get("user")
-    if user is not None and getattr(user, "is_authenticated", False):
-        return user
-    jwt_user = g.get("_jwt_extended_jwt_user")
-    if isinstance(jwt_user, dict):
-        return jwt_user.get("loaded_user")
-    return None
+from flask import Flask
 
 
 def csp_nonce() -> str:

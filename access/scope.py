@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import g, has_request_context
 
 from console.cache import request_cache
+from console.identity import request_user
 
 DATA_SCOPE_VIEW = "DataScope"
 ALL_DEPARTMENTS = "can_all_departments"
@@ -68,8 +69,6 @@ def owner_condition(model: type) -> Any:
     owner = getattr(model, "__owner__", None)
     if owner is None or not has_request_context():
         return sa.true()
-    from access.hooks import request_user
-
     user = request_user()
     return getattr(model, owner) == (user.id if user is not None else -1)
 

@@ -7,13 +7,12 @@ from typing import Any
 from console.validators import printable
 from extensions import db
 from models.base import acting_as
-from workflow.service import Actor
 
 MAX_LENGTH = 5000
 
 
-def record_answer(item: Any, raw: str | None, actor: Actor, *, text_attr: str, at_attr: str, at: Any) -> bool:
-    """Store the answer on `item` (text in `text_attr`, `at` in `at_attr`) as `actor` and commit.
+def record_answer(item: Any, raw: str | None, user_id: int, *, text_attr: str, at_attr: str, at: Any) -> bool:
+    """Store the answer on `item` (text in `text_attr`, `at` in `at_attr`) as user `user_id` and commit.
 
     False, and nothing stored, when the text is empty, longer than MAX_LENGTH or holds control characters
     (console.validators.printable).
@@ -21,7 +20,7 @@ def record_answer(item: Any, raw: str | None, actor: Actor, *, text_attr: str, a
     text = (raw or "").strip()
     if not text or printable(text) or len(text) > MAX_LENGTH:
         return False
-    with acting_as(actor.user.id):
+    with acting_as(user_id):
         setattr(item, text_attr, text)
         setattr(item, at_attr, at)
         db.session.commit()

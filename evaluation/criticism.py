@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext
@@ -13,10 +13,7 @@ from extensions import db
 from models import Case, Criticism, Department, Evaluation
 from models.counter import next_number
 from workdays import clock
-from workflow import deadlines
-
-if TYPE_CHECKING:
-    from workflow.service import Actor
+from workdays.store import work_calendar
 
 
 def document_number(year: int, sequence: int) -> str:
@@ -34,13 +31,13 @@ def _issue(department: Department, cases: list[Case], evaluation: Evaluation | N
         department=department, evaluation=evaluation, cases=list(cases),
         reason=values["reason"], severity=values["severity"], content=values.get("content"),
         referred=referred, referred_at=today if referred else None,
-        rectify_deadline=deadlines.due_after(today, values["rectify_days"])[0], issued_at=clock.now(),
+        rectify_deadline=work_calendar().add_workdays(today, values["rectify_days"]), issued_at=clock.now(),
     )
     db.session.add(criticism)
     return criticism
 
 
-def issue_for_cases(cases: list[Case], values: dict, actor: Actor) -> list[Criticism]:
+def issue_for_cases(cases: list[Case], values: dict) -> list[Criticism]:
     """One criticism per lead department of the given overdue cases."""
     by_department: dict[int, list[Case]] = defaultdict(list)
     for case in cases:
@@ -51,7 +48,7 @@ def issue_for_cases(cases: list[Case], values: dict, actor: Actor) -> list[Criti
             for dept_id, group in by_department.items()]
 
 
-def issue_for_evaluations(evaluations: list[Evaluation], values: dict, actor: Actor) -> list[Criticism]:
+def issue_for_evaluations(evaluations: list[Evaluation], values: dict) -> list[Criticism]:
     """One criticism per evaluation record (a department's poor period)."""
     return [_issue(e.department, [], e, values) for e in evaluations]
 

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from console.declare import field
+from console.identity import request_user
 from workdays.clock import now
 
 NAMING_CONVENTION = {
@@ -105,8 +106,6 @@ def current_actor_id() -> int | None:
     actor = g.get("actor_id")
     if actor is not None:
         return actor
-    from access.hooks import request_user
-
     user = request_user()
     return user.id if user is not None else None
 

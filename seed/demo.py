@@ -40,7 +40,7 @@ def seed_all(password: str) -> SeedReport:
     db.session.commit()
     from seed.evaluations import seed_criticisms, seed_evaluations
 
-    seed_criticisms(users)
+    seed_criticisms()
     seed_evaluations()
     new_accounts = [a.username for a in district.ACCOUNTS if a.username not in before]
     return SeedReport(new_accounts, created)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -14,7 +13,6 @@ from models import Case, Criticism, Department
 from models.enums import CriticismReason, Severity
 from seed import district as D
 from workdays import clock
-from workflow.service import Actor
 
 CRITICISMS = [
     # (when, department, reason, severity, referred, rectify days, rectified on, content)
@@ -31,9 +29,8 @@ def _cases_of(department: Department, before: dt.datetime) -> list[Case]:
         .order_by(Case.received_at.desc()).limit(2)).scalars())
 
 
-def seed_criticisms(users: dict[str, Any]) -> int:
+def seed_criticisms() -> int:
     """Issue the demo criticisms that do not exist yet; return how many were issued."""
-    actor = Actor.system(users["leader"], channel="seed")
     issued = 0
     for when, name, reason, severity, referred, days, rectified, content in CRITICISMS:
         department = db.session.execute(sa.select(Department).where(Department.name == name)).scalar_one()
@@ -44,7 +41,7 @@ def seed_criticisms(users: dict[str, Any]) -> int:
         with clock.frozen_at(when):
             [criticism] = issue_for_cases(_cases_of(department, when), {
                 "reason": reason, "severity": severity, "referred": referred, "rectify_days": days,
-                "content": content}, actor)
+                "content": content})
             if rectified:
                 criticism.rectified_at = rectified
                 criticism.rectify_feedback = "已组织专题整改，完善限时办结和内部督办机制。"

@@ -79,10 +79,8 @@ def test_score_formula_on_constructed_cases(bureau, app):
     with clock.frozen_at(T(2026, 3, 25, 9)):
         with acting_as(user("leader").id):
             from evaluation.criticism import issue_for_cases
-            from workflow.service import Actor
 
-            issue_for_cases([silent], {"reason": "overdue", "severity": "general", "rectify_days": 5},
-                            Actor.system(user("leader")))
+            issue_for_cases([silent], {"reason": "overdue", "severity": "general", "rectify_days": 5})
             db.session.commit()
             [evaluation] = [e for e in evaluate("2026Q1") if e.department_id == bureau.id]
     # assignments: on time, late, the reopened round (due later, unanswered but not yet late) and the silent one
@@ -286,7 +284,6 @@ def test_evaluate_command(app):
 def test_document_numbers_are_gap_free_under_concurrent_creation(app, database):
     """Eight transactions issue criticisms at once; their 文号 are 1…8 without gaps or duplicates."""
     from evaluation.criticism import issue_for_evaluations
-    from workflow.service import Actor
 
     with app.app_context():
         evaluation_ids = db.session.execute(sa.select(Evaluation.id).limit(8)).scalars().all()
@@ -300,11 +297,10 @@ def test_document_numbers_are_gap_free_under_concurrent_creation(app, database):
     def issue(evaluation_id: int) -> None:
         try:
             with app.app_context():
-                leader = db.session.get(type(user("leader")), leader_id)
                 barrier.wait(timeout=10)
                 with acting_as(leader_id):
                     issue_for_evaluations([db.session.get(Evaluation, evaluation_id)], {
-                        "reason": "neglect", "severity": "general", "rectify_days": 5}, Actor.system(leader))
+                        "reason": "neglect", "severity": "general", "rectify_days": 5})
                     db.session.commit()
                 db.session.remove()
         except BaseException as exc:  # noqa: BLE001 - reported by the main thread

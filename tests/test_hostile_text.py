@@ -251,11 +251,10 @@ def test_work_order_import_refuses_control_characters(app, app_ctx, tmp_path):
 def test_department_answers_refuse_control_characters(app_ctx):
     from evaluation.answers import record_answer
     from models import Supervision
-    from workflow.service import Actor
 
     item = db.session.execute(sa.select(Supervision)).scalars().first()
-    actor = Actor.system(db.session.execute(sa.select(StaffUser).where(StaffUser.username == "admin")).scalar_one())
-    assert not record_answer(item, "已整改\x01完毕", actor, text_attr="feedback", at_attr="feedback_at", at=None)
+    admin = db.session.execute(sa.select(StaffUser).where(StaffUser.username == "admin")).scalar_one()
+    assert not record_answer(item, "已整改\x01完毕", admin.id, text_attr="feedback", at_attr="feedback_at", at=None)
 
 
 STORED = "旧数据\x01含\x0b控制\x1f字符\x7f与\x85"

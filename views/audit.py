@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, url_for
 from flask_appbuilder.baseviews import expose
 
 from access.audit_verify import last_verification, verify_and_record
-from access.hooks import request_user
+from console.identity import request_user
 from models.audit import channel_label, username_label
 from models.audit_chain import AuditVerification
 

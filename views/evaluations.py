@@ -122,7 +122,7 @@ class EvaluationMixin:
             try:
                 values = parse(t.params, request.form)
                 with acting_as(actor.user.id):
-                    issued = issue_for_evaluations(items, values, actor)
+                    issued = issue_for_evaluations(items, values)
                     db.session.commit()
             except ConsoleError as exc:
                 db.session.rollback()
@@ -176,7 +176,7 @@ class CriticismMixin:
             abort(403)
         item = self.get_item_or_404(pk)
         if request.method == "POST":
-            if record_answer(item, request.form.get("feedback"), Actor.current(),
+            if record_answer(item, request.form.get("feedback"), Actor.current().user.id,
                              text_attr="rectify_feedback", at_attr="rectified_at", at=clock.today()):
                 flash(gettext("Rectification recorded."), "success")
                 return redirect(url_for("CriticismView.show", pk=item.id))
@@ -218,7 +218,7 @@ class SupervisionMixin:
         if not self.appbuilder.sm.has_access("can_feedback", self.class_permission_name):
             abort(403)
         item = self.get_item_or_404(pk)
-        if record_answer(item, request.form.get("feedback"), Actor.current(),
+        if record_answer(item, request.form.get("feedback"), Actor.current().user.id,
                          text_attr="feedback", at_attr="feedback_at", at=clock.now()):
             flash(gettext("Feedback recorded."), "success")
         else:

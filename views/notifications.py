@@ -9,7 +9,7 @@ from flask import Flask, flash, redirect, url_for
 from flask_appbuilder.baseviews import expose
 from flask_babel import gettext
 
-from access.hooks import request_user
+from console.identity import request_user
 from extensions import db
 from models.notification import Notification
 from views.auth import login_required

@@ -16,7 +16,7 @@ from flask_appbuilder.api.manager import OpenApi
 from flask_babel import gettext
 from flask_jwt_extended import verify_jwt_in_request
 
-from access.hooks import request_user
+from console.identity import request_user
 
 
 def finalize(spec: dict) -> dict:

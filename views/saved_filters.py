@@ -16,7 +16,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder.baseviews import expose
 from flask_babel import gettext
 
-from access.hooks import request_user
+from console.identity import request_user
 from console.validators import single_line
 from extensions import db
 from models import SavedFilter

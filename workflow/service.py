@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from access.scope import scope_condition
 from console.errors import ConflictError, ConsoleError, ForbiddenError, NotFoundError
+from console.identity import request_user
 from extensions import db
 from models import Case, CaseEvent, StaffUser
 from models.base import acting_as
@@ -51,9 +52,7 @@ class Actor:
         """The logged-in (or token) user of this request."""
         from flask import current_app
 
-        from access.hooks import request_user
         from access.scope import user_department
-
         user = request_user()
         if user is None:
             raise ForbiddenError(gettext("Please log in first."))
@@ -247,7 +246,7 @@ def criticize_together(case_ids: list[int], raw: Mapping[str, Any], actor: Actor
         if eligible:
             from evaluation.criticism import issue_for_cases
 
-            criticisms = issue_for_cases(eligible, values, actor)
+            criticisms = issue_for_cases(eligible, values)
             for case in eligible:
                 numbers = [c.number for c in criticisms if case in c.cases]
                 _record(case, t, case.status, Effect(department_id=case.lead_department_id,

@@ -394,6 +394,6 @@ def criticize(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
     """Name the lead department of an overdue case in a 通报批评 (see evaluation.criticism)."""
     from evaluation.criticism import issue_for_cases
 
-    criticisms = issue_for_cases([case], v, actor)
+    criticisms = issue_for_cases([case], v)
     return _effect(department_id=case.lead_department_id,
                    data={"criticisms": [c.number for c in criticisms]})
