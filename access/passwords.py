@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import string
+from typing import IO, Any
 
+import click
 from flask_babel import gettext
 
 MIN_LENGTH = 10
@@ -63,3 +65,18 @@ def fab_password_validator(password: str) -> None:
     problems = password_problems(password or "", username)
     if problems:
         raise ValidationError(" ".join(problems))
+
+
+class PasswordRefused(ValueError, click.ClickException):
+    """A new password that may not be set, said in Chinese.
+
+    A ValueError for the screens that set passwords, and a click exception so that FAB's own
+    `flask fab reset-password` prints the sentence alone and exits 1 instead of a traceback.
+    """
+
+    def __init__(self, message: Any) -> None:
+        click.ClickException.__init__(self, str(message))
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """Print the sentence without click's English “Error:” prefix."""
+        click.echo(self.format_message(), err=file is None, file=file)

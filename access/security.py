@@ -295,15 +295,15 @@ class ConsoleSecurityManager(SecurityManager):
 
     def reset_password(self, userid: int, password: str) -> None:
         """Set a new password (policy enforced); every other session of the user ends."""
-        from access.passwords import password_problems
+        from access.passwords import PasswordRefused, password_problems
         from workdays import clock
 
         user = self.get_user_by_id(userid)
         if user.username == SYSTEM_USERNAME:
-            raise ValueError(str(SYSTEM_ACCOUNT_REFUSED))
+            raise PasswordRefused(SYSTEM_ACCOUNT_REFUSED)
         problems = password_problems(password, user.username)
         if problems:
-            raise ValueError(" ".join(problems))
+            raise PasswordRefused(" ".join(problems))
         user.password_changed_at = clock.now()
         user.must_change_password = False
         user.session_epoch = (user.session_epoch or 0) + 1

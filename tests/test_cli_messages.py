@@ -48,3 +48,20 @@ def test_an_unreadable_import_file_is_refused_in_chinese(run, tmp_path):
 def test_help_still_works(run):
     result = run("import-orders", "--help")
     assert result.exit_code == 0 and "--dry-run" in result.output
+
+
+@pytest.mark.parametrize(("username", "password", "said"), [
+    ("system", "Xyz-12345678", "系统账号"),   # the internal account takes no password (access/system.py)
+    ("admin", "abc", "至少 10 个字符"),       # the password policy (README 安全)
+])
+def test_fabs_reset_password_refuses_in_chinese_without_a_traceback(app, app_ctx, username, password, said):
+    from flask.cli import FlaskGroup, ScriptInfo
+
+    db.session.remove()
+    # `flask` itself: FAB's `fab` group is a plugin command that only the FlaskGroup loads
+    result = app.test_cli_runner().invoke(FlaskGroup(create_app=lambda: app), obj=ScriptInfo(create_app=lambda: app),
+                                          args=["fab", "reset-password", "--username", username,
+                                                "--password", password])
+    assert result.exit_code == 1 and said in result.stderr, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Error" not in result.output and "Traceback" not in result.output
