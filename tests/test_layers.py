@@ -48,6 +48,12 @@ def imports() -> dict[tuple[str, str], int]:
     return found
 
 
+def test_every_package_has_a_floor():
+    outside = {"tests", "migrations", "bench", "instance", "build"}
+    packages = {path.parent.name for path in ROOT.glob("*/*.py")} - outside
+    assert packages <= set(FLOOR), f"place these in FLOOR: {sorted(packages - set(FLOOR))}"
+
+
 def test_no_package_imports_one_above_it():
     upward = {(file, target) for file, target in imports() if FLOOR[target] > FLOOR[file.split("/")[0]]}
     assert upward <= STILL_UPWARD, sorted(upward - STILL_UPWARD)
