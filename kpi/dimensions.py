@@ -97,5 +97,7 @@ DIMENSIONS: dict[str, Dimension] = {d.name: d for d in [
               title=_l("Root-cause analysis: forwarded for improvement to")),
     Dimension("service_item", _l("Service item"), lambda: Case.service_item_id, related=ServiceItem,
               none_label=_l("No service item"), chart="hbar", title=_l("Cases per service item")),
+    Dimension("stuck_department", _l("Where it got stuck"), lambda: Case.stuck_department_id, related=Department,
+              none_label=_l("Not recorded"), chart="hbar"),
 ]}
 """Dimension name → declaration; the names are the `by` of a drill-down URL."""

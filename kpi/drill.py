@@ -2,7 +2,8 @@
 
 A drill is what a click on a figure or a chart bar opens: `/cases/list/?kpi=response&part=miss
 &from=2025-01-01&to=2025-12-31`, optionally narrowed to one value of a dimension (`&by=channel
-&is=hotline_12345`). Its condition is the KPI's own, so the list shows exactly the cases counted.
+&is=hotline_12345`) or of several, comma-joined in the same order (`&by=service_item,root_cause&is=3,none`,
+as a 溯源分析 group names its cases). Its condition is the KPI's own, so the list shows exactly the cases counted.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from kpi.dimensions import DIMENSIONS
 @dataclass(frozen=True)
 class Drill:
     """A set of cases: one part of one KPI, received from `start` to `end`, optionally only those
-    whose dimension `by` has the value coded `value`."""
+    whose dimension `by` has the value coded `value` (several dimensions: both comma-joined, in order)."""
 
     kpi: str
     part: str
@@ -32,9 +33,15 @@ class Drill:
 
     def condition(self, today: dt.date) -> Any:
         """The SQL condition selecting exactly these cases."""
-        narrowed = DIMENSIONS[self.by].condition(self.value) if self.by else sa.true()
+        narrowed = [DIMENSIONS[by].condition(value) for by, value in self.narrowing()]
         return sa.and_(received_between(self.start, self.end), counted(),
-                       KPIS[self.kpi].condition(self.part, today), narrowed)
+                       KPIS[self.kpi].condition(self.part, today), *narrowed)
+
+    def narrowing(self) -> list[tuple[str, str]]:
+        """(dimension, value code) pairs the cases must match; none when the drill is not narrowed."""
+        if not self.by:
+            return []
+        return list(zip(self.by.split(","), (self.value or "").split(","), strict=True))
 
     def params(self) -> dict[str, str]:
         """The list URL's query arguments."""
@@ -55,8 +62,12 @@ class Drill:
             return None
         by, value = args.get("by") or None, args.get("is")
         if by is not None:
+            names, codes = by.split(","), (value or "").split(",")
+            if len(names) != len(codes) or len(set(names)) != len(names):
+                return None
             try:
-                DIMENSIONS[by].parse(value)
+                for name, code in zip(names, codes, strict=True):
+                    DIMENSIONS[name].parse(code)
             except (KeyError, ValueError):
                 return None
         return cls(kpi, part, start, end, by, value if by else None) if start <= end else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -42,6 +44,16 @@ class GuideCard(Stamped, Model):
     is_published: Mapped[bool] = mapped_column(
         default=True, info=field(_l("Published"), list=True, search=True),
     )
+
+    @classmethod
+    def serving(cls, service_item_id: int | None, department_id: int | None = None) -> Any:
+        """The published cards answering a matter: those of its 事项; when no 事项 is known, those of the
+        department it concerns."""
+        if service_item_id is not None:
+            return sa.and_(cls.is_published.is_(True), cls.service_item_id == service_item_id)
+        if department_id is not None:
+            return sa.and_(cls.is_published.is_(True), cls.department_id == department_id)
+        return sa.false()
 
     def __str__(self) -> str:
         return self.title
