@@ -68,7 +68,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "AssignmentView": READ + EXPORT, "SupervisionView": READ + EXPORT,
         "CaseEventView": READ + EXPORT, "SatisfactionView": READ + EXPORT,
         "EvaluationView": READ, "CriticismView": READ,
-        **REFERENCE_READ, "GuideCardView": READ + WRITE,
+        **REFERENCE_READ, "GuideCardView": READ + WRITE, "RootCauseView": ("can_list",),
         **SEE_ALL, **PERSONAL, **MINE,
     },
     HANDLER: {
@@ -84,7 +84,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "EvaluationView": READ + EXPORT + ("can_edit", "can_generate"),
         "CriticismView": READ + EXPORT + ("can_edit",),
         "AuditLogView": READ + EXPORT, "LoginLogView": READ + EXPORT,
-        "DashboardView": (KPI,),
+        "DashboardView": (KPI,), "RootCauseView": ("can_list",),
         **REFERENCE_READ, **SEE_ALL, **MINE, **SHARE_FILTERS,
     },
 }

@@ -70,8 +70,8 @@ class Forwarding:
 
     @property
     def fell(self) -> bool:
-        """Fewer cases came after the forwarding than before it."""
-        return self.after.value < self.before.value
+        """The problem had recurred before the forwarding, and fewer cases came after it."""
+        return self.before.value >= RECURRING and self.after.value < self.before.value
 
 
 @dataclass(frozen=True)

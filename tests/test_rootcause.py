@@ -67,6 +67,7 @@ def test_recurring_problems_by_service_item_stuck_department_and_root_cause(stor
     assert second.forwarding.departments == ["测试窗口"]
     assert (second.forwarding.before.value, second.forwarding.after.value) == (1, 0)
     assert second.forwarding.after.drill is not None  # 05-21 … 12-31 lies in the period: an empty list
+    assert not second.forwarding.fell  # one case before is no recurrence that could fall
 
 
 def test_grouping_by_one_dimension_counts_per_year(story):
@@ -82,6 +83,7 @@ def test_grouping_by_one_dimension_counts_per_year(story):
     # 根源二: 5 (05-06) and 6 (03-03), both before its forwarding of 05-20
     assert by_cause["根源二"].total.value == 2 and by_cause["根源二"].forwarding.day == D(2026, 5, 20)
     assert (by_cause["根源二"].forwarding.before.value, by_cause["根源二"].forwarding.after.value) == (2, 0)
+    assert by_cause["根源二"].forwarding.fell
     assert by_cause["未溯源分析"].total.value == 2 and not by_cause["未溯源分析"].card_possible
     by_stuck = _by_title(rootcause.analyse(YEAR, TODAY, "stuck_department"))
     assert by_stuck["测试窗口"].total.value == 5

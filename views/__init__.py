@@ -21,11 +21,12 @@ from models import SCREEN_MODELS
 
 def screen_mixins() -> dict[type, tuple[tuple[type, ...], tuple[type, ...]]]:
     """Model → (view mixins, API mixins) for screens with behaviour beyond CRUD."""
-    from models import AuditLog, Case, Criticism, Evaluation, Notification, SavedFilter, Supervision
+    from models import AuditLog, Case, Criticism, Evaluation, GuideCard, Notification, SavedFilter, Supervision
     from views.audit import AuditLogMixin
     from views.case_api import CaseApiMixin
     from views.cases import CaseWorkflowMixin
     from views.evaluations import CriticismMixin, EvaluationApiMixin, EvaluationMixin, SupervisionMixin
+    from views.guide_cards import GuideCardMixin
     from views.kpi_drill import KpiDrillMixin
     from views.notifications import NotificationMixin
     from views.saved_filters import SavedFilterScreenMixin
@@ -39,6 +40,7 @@ def screen_mixins() -> dict[type, tuple[tuple[type, ...], tuple[type, ...]]]:
         Supervision: ((SupervisionMixin,), ()),
         SavedFilter: ((SavedFilterScreenMixin,), ()),
         AuditLog: ((AuditLogMixin,), ()),
+        GuideCard: ((GuideCardMixin,), ()),
     }
 
 
@@ -72,6 +74,17 @@ def register_screens(appbuilder: AppBuilder, models: list[type]) -> None:
             appbuilder.add_api(build_api(model, api_mixins))
 
 
+def _add_analysis_screens(appbuilder: AppBuilder) -> None:
+    """Hand-written screens with a menu entry: 溯源分析 ends the assessment menu."""
+    from flask_babel import lazy_gettext as _l
+
+    from views.rootcause import RootCauseView
+
+    group = MenuGroup.EVALUATION
+    appbuilder.add_view(RootCauseView, "RootCauseView", label=_l("Root-cause analysis"), icon="fa-search-plus",
+                        category=group.name, category_label=group.label, category_icon=group.icon)
+
+
 def create_appbuilder(app: Flask) -> AppBuilder:
     """Initialise FAB on `app` with every screen."""
     from access.security import ConsoleSecurityManager
@@ -94,6 +107,7 @@ def create_appbuilder(app: Flask) -> AppBuilder:
         appbuilder.add_view_no_menu(DashboardView)
         appbuilder.add_view_no_menu(ProfileView)
         register_screens(appbuilder, ordered_screens())
+        _add_analysis_screens(appbuilder)
         sync_if_ready(appbuilder)
 
     from views import notifications, saved_filters

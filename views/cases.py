@@ -17,9 +17,11 @@ from markupsafe import Markup
 from console.errors import ConsoleError
 from console.formatting import FEW, first_few
 from console.interface import valid_pk
+from guides.cards import for_service_item
 from models import Case
 from models.enums import CaseAction, CaseStatus
 from views.auth import safe_next
+from views.guide_cards import suggestion
 from workdays import clock
 from workflow import registration
 from workflow.params import NOTE
@@ -41,6 +43,7 @@ class CaseWorkflowMixin:
     """Mixed into the generated CaseView."""
 
     show_template = "console/case/show.html"
+    add_template = "console/case/add.html"
     extra_permissions = tuple(t.permission for t in TRANSITIONS.values())
 
     # ---- add / edit go through registration ------------------------------------------
@@ -118,6 +121,8 @@ class CaseWorkflowMixin:
         widgets["actions"] = [(t, {}) for t in allowed_actions(case, self._actor())]
         widgets["lookups"] = _lookup_urls()
         widgets["note"] = NOTE
+        if self.appbuilder.sm.has_access("can_show", "GuideCardView"):  # type: ignore[attr-defined]
+            widgets["guide_cards"] = [suggestion(card) for card in for_service_item(case.service_item_id)]
         return widgets
 
     @expose("/act/<pk>/<action>", methods=["GET", "POST"])

@@ -65,8 +65,30 @@
     $form.trigger("submit");
   }
 
+  // 受理: when the chosen 事项 has a published guide card, suggest giving it to the applicant.
+  function suggestGuideCard($hint, itemId) {
+    $hint.empty().prop("hidden", true);
+    if (!itemId) { return; }
+    $.getJSON($hint.data("url"), { service_item: itemId }).done(function (data) {
+      $.each(data.cards || [], function (_, card) {
+        var line = $("<p></p>").text(card.message + " ");
+        line.append($("<a target='_blank' rel='noopener'></a>").attr("href", card.print_url).text(t("printCard")));
+        $hint.append(line);
+      });
+      $hint.prop("hidden", !(data.cards || []).length);
+    });
+  }
+
   $(function () {
     $(".console-ajax-select").each(function () { initAjaxSelect(this); });
+
+    var $hint = $("#guide-card-hint");
+    if ($hint.length) {
+      var $item = $("select[name='service_item']");
+      $item.on("change", function () { suggestGuideCard($hint, $(this).val()); });
+      suggestGuideCard($hint, $item.val());
+    }
+    $(document).on("click", "[data-print]", function () { window.print(); });
 
     // FAB builds its plain selects (roles …) with the placeholder "Select a State": build them again.
     $(".my_select2").each(function () {
