@@ -1,6 +1,7 @@
 """月报/季报/年报: the figures and chart tables of the 工作台 for one period, as tables to print.
 
-The report reads the same functions as the dashboard (kpi.tally, kpi.charts), so a printed figure
+The report reads the same functions as the dashboard (kpi.tally, kpi.charts) and the 溯源分析 screen
+(kpi.rootcause), so a printed figure
 is the figure on the screen. kpi.report_files writes it as .docx and .xlsx.
 
     report = build(choose("2025", today), today)
@@ -15,7 +16,7 @@ from typing import Any
 
 from flask_babel import gettext
 
-from kpi import charts
+from kpi import charts, rootcause
 from kpi.definitions import KPIS
 from kpi.periods import Span
 from kpi.tally import figures
@@ -91,6 +92,30 @@ def _chart_table(chart: charts.Chart) -> Table:
     return Table(f"{chart.title}{unit}", header, rows, str(chart.note) if chart.note else None)
 
 
+TOP_PROBLEMS = 10
+"""How many recurring problems the report lists."""
+
+
+def _rootcause_table(span: Span, today: dt.date, scope: Any) -> Table:
+    """溯源分析's recurring problems (事项 · 卡点单位 · 根源) with what was done: forwarding and guide cards."""
+    rows = []
+    for group in rootcause.recurring(rootcause.analyse(span, today, scope=scope), TOP_PROBLEMS):
+        forwarding = group.forwarding
+        rows.append([group.title, group.total.value, group.first, group.last,
+                     "、".join(forwarding.departments) if forwarding else None,
+                     forwarding.day if forwarding else None, forwarding.before.value if forwarding else None,
+                     forwarding.after.value if forwarding else None,
+                     "、".join(card.title for card in group.cards) or None])
+    header = [gettext("Problem (service item · where stuck · root cause)"), gettext("Number of cases"),
+              gettext("First received"), gettext("Last received"), gettext("Forwarded for improvement to"),
+              gettext("Forwarded on"), gettext("Received up to that day"), gettext("Received after it"),
+              gettext("Guide card")]
+    return Table(gettext("Root-cause analysis: recurring problems"), header, rows,
+                 gettext("Problems with at least %(count)d cases in the period, at most %(top)d, most first. "
+                         "Forwarded on: the first summary on record that forwarded one of their cases.",
+                         count=rootcause.RECURRING, top=TOP_PROBLEMS))
+
+
 def build(span: Span, today: dt.date, scope: Any = None) -> Report:
     """The report of `span`, judged on `today`, within `scope` (all departments when None)."""
     kind = _kind(span)
@@ -98,7 +123,8 @@ def build(span: Span, today: dt.date, scope: Any = None) -> Report:
     return Report(
         title=gettext("“Cannot get it done” window, %(period)s %(kind)s", period=span.label, kind=kind),
         period=span.label, file_stem=f"{gettext('Cannot-get-it-done window')}{kind}-{_name(span)}", generated=today,
-        tables=[_figures_table(span, today, scope), *[_chart_table(c) for c in found]],
+        tables=[_figures_table(span, today, scope), *[_chart_table(c) for c in found],
+                _rootcause_table(span, today, scope)],
         definitions=[(str(k.label), str(k.definition)) for k in KPIS.values()],
     )
 

@@ -124,3 +124,19 @@ def test_a_drill_of_several_dimensions_survives_the_url(story):
     assert Drill.from_params(params) == group.total.drill
     assert Drill.from_params(params | {"is": "1,2"}) is None  # one value short
     assert Drill.from_params(params | {"by": "service_item,service_item,root_cause"}) is None
+
+
+def test_the_report_lists_the_top_recurring_problems_with_what_was_done(story):
+    from kpi.report import build
+    from kpi.report_files import docx_bytes, xlsx_bytes
+    from tests.test_kpi_report import docx_text, sheet_rows
+
+    report = build(YEAR, TODAY)
+    table = next(t for t in report.tables if t.title == "溯源分析：反复出现的问题")
+    # recurring (2 cases or more) in 2026: only 甲·测试窗口·根源一 (4) and 乙 without 卡点 or 根源 (2)
+    assert table.rows == [
+        ["事项甲 · 测试窗口 · 根源一", 4, D(2026, 1, 12), D(2026, 7, 1), "测试局", D(2026, 2, 2), 2, 2, None],
+        ["事项乙 · 未记录卡点 · 未溯源分析", 2, D(2026, 3, 4), D(2026, 10, 12), None, None, None, None, None]]
+    assert "溯源分析：反复出现的问题" in docx_text(docx_bytes(report))
+    rows = sheet_rows(xlsx_bytes(report), "溯源分析：反复出现的问题")
+    assert rows[1][:2] == ("事项甲 · 测试窗口 · 根源一", 4)
