@@ -1,8 +1,7 @@
 """月报/季报/年报: the figures and chart tables of the 工作台 for one period, as tables to print.
 
 The report reads the same functions as the dashboard (kpi.tally, kpi.charts) and the 溯源分析 screen
-(kpi.rootcause), so a printed figure
-is the figure on the screen. kpi.report_files writes it as .docx and .xlsx.
+(kpi.rootcause), so a printed figure is the figure on the screen. kpi.report_files writes it as .docx and .xlsx.
 
     report = build(choose("2025", today), today)
     docx_bytes(report), xlsx_bytes(report), report.file_stem   # 办不成事反映窗口年报-2025
