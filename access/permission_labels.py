@@ -46,7 +46,7 @@ FAB_GROUPS = {
     "UserInfoEditView": _l("Own account"), "SecurityApi": _l("API access"), "MenuApi": _l("API access"),
     "OpenApi": _l("API documentation"), "SwaggerView": _l("API documentation"),
     DATA_SCOPE_VIEW: _l("Data scope"), PERSONAL_INFO_VIEW: _l("Personal information"),
-    "DashboardView": _l("Dashboard"),
+    "DashboardView": _l("Dashboard"), "RootCauseView": _l("Root-cause analysis"),
 }
 
 
