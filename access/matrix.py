@@ -21,6 +21,7 @@ SCREENS = [
     ("ServiceItemView", "事项库"), ("DutyRotaView", "坐窗排班"), ("GuideCardView", "办事指南卡片"),
     ("HolidayOverrideView", "节假日调整"), ("DictionaryEntryView", "数据字典"), ("NotificationView", "消息提醒"),
     ("SavedFilterView", "常用筛选"), ("AuditLogView", "操作日志"), ("LoginLogView", "登录日志"),
+    ("RootCauseView", "溯源分析"),
 ]
 ACTIONS_ON = "CaseView"
 BASIC = [("can_list", "查"), ("can_show", "看"), ("can_add", "增"), ("can_edit", "改"), ("can_delete", "删"),
