@@ -142,3 +142,16 @@ def test_the_case_page_suggests_the_card_too(app_ctx, as_user):
     injury_case = case_where(Case.service_item.has(ServiceItem.name == INJURY))
     page = as_user("coordinator").get(f"/cases/show/{injury_case.id}").get_data(as_text=True)
     assert "建议：可向群众提供《工伤追偿办理指南》指南卡片" in page
+
+
+def test_bad_choices_are_explained_in_chinese_and_change_nothing(story, as_user):
+    ids, _cases = story
+    client = as_user("coordinator")
+    page = client.get("/rootcause/?period=custom&from=2026-13-01&to=x&grouping=<b>&bucket=decade")
+    text = visible_text(page.get_data(as_text=True))
+    assert page.status_code == 200 and "已显示全部年份" in text and "2021-01-01 至 2026-12-31" in text
+    before = _card("工伤追偿办理指南").service_item_id
+    refused = client.post("/rootcause/link", data={"card": _card("工伤追偿办理指南").id, "service_item": "x",
+                                                   "department": "99999999"}, follow_redirects=True)
+    assert "既未关联政务服务事项，也未记录卡点单位" in refused.get_data(as_text=True)
+    assert _card("工伤追偿办理指南").service_item_id == before
