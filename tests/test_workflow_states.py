@@ -163,3 +163,16 @@ def test_the_event_log_is_append_only(app_ctx):
     with pytest.raises(AppendOnlyError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_the_summary_event_records_the_root_cause_and_the_forwarded_department(app_ctx):
+    from tests.kpi_support import _summary
+    from tests.workflow_support import department
+
+    case = case_in(CaseStatus.EVALUATED)
+    values = _summary("材料要求不清", "清城区税务局")
+    case = act(case, "summarize", values)
+    [event] = [e for e in case.events if e.action == CaseAction.SUMMARIZE]
+    # the history says what the 总结 said: the cause chosen and the unit it was forwarded to
+    assert event.department_id == department("清城区税务局").id
+    assert event.data["root_cause_id"] == values["root_cause_id"]

@@ -365,10 +365,11 @@ def evaluate(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
 def summarize(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
     """What was learned: summary, root cause (溯源分析) and where it was forwarded for improvement."""
     case.summary = v["summary"]
-    case.root_cause = v.get("root_cause_id")
-    case.forwarded_department = v.get("forwarded_department_id")
-    return _effect(department_id=case.forwarded_department_id,
-                   data={"root_cause_id": case.root_cause_id})
+    case.root_cause = cause = v.get("root_cause_id")
+    case.forwarded_department = forwarded = v.get("forwarded_department_id")
+    # The ids are read from the records: the case's own foreign keys are only set at the next flush.
+    return _effect(department_id=forwarded.id if forwarded else None,
+                   data={"root_cause_id": cause.id if cause else None})
 
 
 @step(A.ARCHIVE)
