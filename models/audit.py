@@ -37,6 +37,8 @@ class AuditOperation(LabeledEnum):
     PASSWORD_CHANGE = "password_change", _l("Own password changed")
     LOCK = "lock", _l("Locked the account")
     UNLOCK = "unlock", _l("Unlocked the account")
+    READ_ALL = "read_all", _l("All notifications marked as read")
+    PROGRESS_LOOKUP = "progress_lookup", _l("Progress looked up by the public")
 
 
 ACCESS_OPERATIONS = (AuditOperation.ACTIVATE, AuditOperation.DEACTIVATE, AuditOperation.ROLES,
@@ -186,6 +188,10 @@ SECURITY_RECORDS = {"StaffUser": RecordType(_l("User"), USER_LABELS),
 DISCLOSURE_KEYS = {"reason": _l("Reason for the export"), "row_count": _l("Rows exported")}
 """What an export of personal data logs beside the fields it disclosed."""
 
+NOTICE_KEYS = {"count": _l("Notifications marked as read"), "asked": _l("Case number asked"),
+               "found": _l("Found")}
+"""What 全部标为已读 and a public progress lookup log (views/notifications.py, workflow/progress.py)."""
+
 
 def record_type(name: str | None) -> RecordType:
     """A logged model's Chinese name and field labels, from its class name as the log stores it."""
@@ -215,7 +221,7 @@ def describe_changes(changes: dict[str, Any] | None, model_name: str | None = No
     if not changes:
         return ""
     kind = record_type(model_name)
-    names = {"id": _l("Record id"), **DISCLOSURE_KEYS, **kind.fields}
+    names = {"id": _l("Record id"), **DISCLOSURE_KEYS, **NOTICE_KEYS, **kind.fields}
     hidden = kind.hidden
     if model_name == "AuditLog":
         names, hidden = {**names, **PURGE_FIELDS}, hidden | {"cut_hash"}

@@ -12,6 +12,9 @@ from extensions import db
 from seed import district
 from workdays import clock
 
+HISTORY_HORIZON = dt.timedelta(days=1)
+"""Notifications of replayed steps older than this before the seed runs are written as read."""
+
 
 @dataclass
 class SeedReport:
@@ -35,8 +38,11 @@ def seed_all(password: str) -> SeedReport:
     district.seed_duty_rota(today - dt.timedelta(days=14), today + dt.timedelta(days=45))
     db.session.commit()
     from seed.cases import seed_cases
+    from workflow.notify import replaying_history
 
-    created = seed_cases(departments, users, items)
+    # The stories happened long ago: what they notified is history, not work waiting (only the last day's is).
+    with replaying_history(until=clock.now() - HISTORY_HORIZON):
+        created = seed_cases(departments, users, items)
     db.session.commit()
     from seed.evaluations import seed_criticisms, seed_evaluations
 

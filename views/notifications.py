@@ -14,6 +14,7 @@ from extensions import db
 from models.notification import Notification
 from views.auth import login_required
 from workdays import clock
+from workflow import notify
 
 
 def unread_count() -> int:
@@ -26,7 +27,14 @@ def unread_count() -> int:
 
 
 class NotificationMixin:
-    """Mixed into the generated NotificationView: opening a message marks it read."""
+    """Mixed into the generated NotificationView: opening a message marks it read; 全部标为已读 above the list."""
+
+    list_template = "console/notification/list.html"
+
+    @staticmethod
+    def unread() -> int:
+        """The user's unread notifications (the list offers 全部标为已读 when there are any)."""
+        return unread_count()
 
     def _show(self, pk: Any) -> dict:
         widgets = super()._show(pk)
@@ -39,12 +47,10 @@ class NotificationMixin:
     @expose("/read-all", methods=["POST"])
     @login_required
     def read_all(self) -> Any:
-        """Mark every notification of the user as read."""
+        """Mark every notification of the user as read, in one statement; the count goes to the audit log."""
         user = request_user()
-        db.session.execute(sa.update(Notification).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=clock.now()))
-        db.session.commit()
-        flash(gettext("All notifications marked as read."), "success")
+        count = notify.mark_all_read(user.id)
+        flash(gettext("%(count)d notification(s) marked as read.", count=count), "success")
         return redirect(url_for("NotificationView.list"))
 
 
