@@ -140,6 +140,9 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     """Where limits are counted; use redis://127.0.0.1:6379 when several workers serve."""
 
+    PROGRESS_RATE_LIMIT = "10 per minute"
+    """办理进度查询 (`/progress/`, no login): lookups allowed per client address; beyond, a Chinese 429 page."""
+
     TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "0")
     """Reverse proxies whose X-Forwarded-* headers are believed: a count (1 behind one nginx) or a list of
     their addresses/networks; 0 ignores the headers, so a client cannot forge its address (access/proxies.py)."""

@@ -55,6 +55,7 @@ class AuditChannel(LabeledEnum):
     CLI = "cli", _l("Command line")
     IMPORT = "import", _l("Work-order import")
     SEED = "seed", _l("Demo data")
+    PUBLIC = "public", _l("Public progress lookup")
 
 
 def channel_label(code: str | None) -> Any:

@@ -91,6 +91,7 @@ def create_appbuilder(app: Flask) -> AppBuilder:
     from access.sync import sync_if_ready
     from views.dashboard import DashboardView, HomeView
     from views.profile import ProfileView
+    from views.progress import register_progress_view
 
     # The menu is built outside the app context: its lazy labels must not be
     # evaluated before Flask-Babel exists (FAB tests `label or name`).
@@ -106,6 +107,7 @@ def create_appbuilder(app: Flask) -> AppBuilder:
         appbuilder.add_view_no_menu(SwaggerView)
         appbuilder.add_view_no_menu(DashboardView)
         appbuilder.add_view_no_menu(ProfileView)
+        register_progress_view(appbuilder)
         register_screens(appbuilder, ordered_screens())
         _add_analysis_screens(appbuilder)
         sync_if_ready(appbuilder)
