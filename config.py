@@ -140,6 +140,18 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     """Where limits are counted; use redis://127.0.0.1:6379 when several workers serve."""
 
+    WINDOW_PHONE = os.environ.get("WINDOW_PHONE", "0763-12345")
+    """The window's telephone, printed on the 受理回执 and the 不予受理告知书; set it to the window's own line
+    (the default is the Qingyuan 12345 service hotline)."""
+
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
+    """Where the public reaches the console, e.g. https://bcs.example.gov.cn: the receipt prints the progress
+    lookup as `<PUBLIC_BASE_URL>/progress/?number=…`. Unset: the address the staff member's request came to."""
+
+    NOTICE_TEMPLATE_FOLDER = os.environ.get("NOTICE_TEMPLATE_FOLDER")
+    """A folder of the admin's own receipt.docx / decline_notice.docx (docxtpl: Jinja tags inside Word) that
+    replace the ones in notices/templates/; a file missing there falls back to the shipped one."""
+
     PROGRESS_RATE_LIMIT = "10 per minute"
     """办理进度查询 (`/progress/`, no login): lookups allowed per client address; beyond, a Chinese 429 page."""
 

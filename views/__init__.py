@@ -24,6 +24,7 @@ def screen_mixins() -> dict[type, tuple[tuple[type, ...], tuple[type, ...]]]:
     from models import AuditLog, Case, Criticism, Evaluation, GuideCard, Notification, SavedFilter, Supervision
     from views.audit import AuditLogMixin
     from views.case_api import CaseApiMixin
+    from views.case_notices import CaseNoticesMixin
     from views.cases import CaseWorkflowMixin
     from views.evaluations import CriticismMixin, EvaluationApiMixin, EvaluationMixin, SupervisionMixin
     from views.guide_cards import GuideCardMixin
@@ -33,7 +34,7 @@ def screen_mixins() -> dict[type, tuple[tuple[type, ...], tuple[type, ...]]]:
     from views.work_orders import CaseImportMixin
 
     return {
-        Case: ((KpiDrillMixin, CaseWorkflowMixin, CaseImportMixin), (CaseApiMixin,)),
+        Case: ((KpiDrillMixin, CaseWorkflowMixin, CaseNoticesMixin, CaseImportMixin), (CaseApiMixin,)),
         Notification: ((NotificationMixin,), ()),
         Evaluation: ((EvaluationMixin,), (EvaluationApiMixin,)),
         Criticism: ((CriticismMixin,), ()),

@@ -119,6 +119,7 @@ class CaseWorkflowMixin:
         widgets = super()._show(pk)
         case = widgets["item"]
         widgets["actions"] = [(t, {}) for t in allowed_actions(case, self._actor())]
+        widgets["notices"] = self.notice_links(case)
         widgets["lookups"] = _lookup_urls()
         widgets["note"] = NOTE
         if self.appbuilder.sm.has_access("can_show", "GuideCardView"):  # type: ignore[attr-defined]
