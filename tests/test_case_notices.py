@@ -15,7 +15,7 @@ from extensions import db
 from models import GuideCard, ServiceItem
 from models.base import acting_as
 from models.enums import CaseStatus
-from tests.helpers import visible_text
+from tests.helpers import english_words, visible_text
 from tests.personal_data_support import FULL, MASKED, docx_text
 from tests.workflow_support import act, case_in, new_case, user
 
@@ -55,6 +55,8 @@ def test_receipt_carries_number_date_applicant_matter_deadline_phone_and_lookup_
     for expected in (case.number, "2026年3月2日", "王某某", "2026年3月3日", app.config["WINDOW_PHONE"]):
         assert expected in shown, expected
     _assert_nothing_personal(page.get_data(as_text=True), "the receipt page")
+    assert english_words(page.get_data(as_text=True)) == [], "the lookup address is machine text (<code>)"
+    assert f"/progress/?number={case.number}" in page.get_data(as_text=True)
 
 
 def test_receipt_of_an_assigned_case_gives_its_deadline(as_user, app_ctx):
@@ -100,7 +102,9 @@ def test_decline_notice_gives_reason_where_to_go_and_the_guide_card(as_user, app
                      "向清城区人力资源和社会保障局申请工伤认定", "0763-3362345"):
         assert expected in text, expected
     _assert_nothing_personal(text, "the notice")
-    shown = visible_text(window.get(f"/cases/{case.id}/decline-notice").get_data(as_text=True))
+    html = window.get(f"/cases/{case.id}/decline-notice").get_data(as_text=True)
+    assert english_words(html) == []
+    shown = visible_text(html)
     assert "属劳动争议仲裁事项" in shown and card.title in shown
 
 

@@ -74,8 +74,9 @@ class Crawl:
         if not self.open(path, kind) or kind != "show":
             return
         for href in _same_origin_links(self.page, ".container a[href^='/']:not(.navbar a)"):
+            # The 受理回执's and 不予受理告知书's print pages are pages (crawled like one); their .docx are files.
             if urlsplit(href).path.endswith((".docx", ".xlsx", ".csv")) or any(
-                    part in href for part in ("/notice/", "/document/", "/export/", "/receipt")):
+                    part in href for part in ("/notice/", "/document/", "/export/")):
                 self.download(href)
             else:
                 self.link(href)

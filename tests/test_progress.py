@@ -16,7 +16,7 @@ from extensions import db
 from models import AuditLog
 from models.base import acting_as
 from models.enums import CaseStatus
-from tests.helpers import visible_text
+from tests.helpers import english_words, visible_text
 from tests.workflow_support import ASSESS, act, new_case, user
 
 PHONE = "13926671234"
@@ -59,6 +59,7 @@ def test_the_applicant_sees_the_step_its_dates_and_the_deadline_and_nothing_pers
     for secret in ("王某某", PHONE, "139****1234", "内部：先电话核实", "社保转移难", "清城区税务局"):
         assert secret not in html, secret
     assert page.headers["Cache-Control"] == "no-store"
+    assert english_words(html) == [] and english_words(form.get_data(as_text=True)) == []
 
 
 def test_a_wrong_phone_answers_exactly_like_an_unknown_number(client, app_ctx):
