@@ -68,8 +68,9 @@ def _common(case: Case) -> dict[str, Any]:
 
 
 def _deadline(case: Case) -> tuple[dt.date | None, str]:
-    """(the date promised, the sentence saying what is promised by then)."""
-    if case.status == CaseStatus.RECEIVED or case.due_date is None:
+    """(the date promised, the sentence saying what is promised by then): the 研判 within 1 working day while
+    the case is at 受理 (and for one declined there), the case's 办结时限 once assessed, the day it was finished."""
+    if case.status in (CaseStatus.RECEIVED, CaseStatus.DECLINED) or case.due_date is None:
         due = case.response_due or case.due_date
         return due, gettext("Assessed within %(days)d working day(s) of registration (by %(date)s)",
                             days=assess_days(), date=long_date(due))

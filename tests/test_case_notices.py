@@ -112,6 +112,8 @@ def test_decline_notice_without_a_guide_card_and_only_for_declined_cases(as_user
     declined = case_in(CaseStatus.DECLINED, at=RECEIVED)
     text = docx_text(as_user("window").get(f"/cases/{declined.id}/decline-notice.docx").data)
     assert "涉诉" in text and "区法院" in text and "办事指南" not in text
+    receipt = docx_text(as_user("window").get(f"/cases/{declined.id}/receipt.docx").data)
+    assert "2026年3月3日前" in receipt, "a declined case's receipt keeps the 研判 promise it was declined within"
     received = new_case(RECEIVED)
     for url in (f"/cases/{received.id}/decline-notice.docx", f"/cases/{received.id}/decline-notice"):
         assert as_user("window").get(url).status_code == 404, url

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import current_app, g, request
 from flask_appbuilder import AppBuilder, BaseView, expose
+from flask_babel import gettext
 
 from models.audit import AuditChannel
 from workflow.progress import look_up, parse_query
@@ -27,6 +28,7 @@ class ProgressView(BaseView):
     route_base = "/progress"
     default_view = "index"
     base_permissions: list[str] = []
+    """Open to everyone, logged in or not: no FAB permission guards it (the rate limit does)."""
 
     @expose("/")
     def index(self) -> Any:
@@ -38,13 +40,7 @@ class ProgressView(BaseView):
             g.audit_channel = AuditChannel.PUBLIC.value
             progress = look_up(query)
         return self.render_template("console/progress.html", number=(number or "")[:40], errors=errors,
-                                    asked=asked, progress=progress, title=_title())
-
-
-def _title() -> str:
-    from flask_babel import gettext
-
-    return gettext("Case progress lookup")
+                                    asked=asked, progress=progress, title=gettext("Case progress lookup"))
 
 
 def register_progress_view(appbuilder: AppBuilder) -> None:
