@@ -14,6 +14,7 @@ from flask_babel import gettext
 from console.formatting import long_date
 from console.privacy import for_the_public
 from extensions import db
+from guides.cards import for_service_item
 from models import Case, CaseEvent, GuideCard
 from models.enums import ApplicantKind, CaseStatus
 from workdays import clock
@@ -89,12 +90,9 @@ def receipt(case: Case, base_url: str) -> dict[str, Any]:
 
 
 def guide_card_for(case: Case) -> GuideCard | None:
-    """The published guide card of the case's 政务服务事项, if there is one (the newest)."""
-    if case.service_item_id is None:
-        return None
-    return db.session.execute(sa.select(GuideCard).where(
-        GuideCard.service_item_id == case.service_item_id, GuideCard.is_published.is_(True))
-        .order_by(GuideCard.id.desc()).limit(1)).scalar_one_or_none()
+    """The published guide card answering the case's 政务服务事项 (the first, as intake offers them), if any."""
+    cards = for_service_item(case.service_item_id)
+    return cards[0] if cards else None
 
 
 def decline_notice(case: Case) -> dict[str, Any]:
