@@ -45,6 +45,11 @@ def create_app(config: Any = None) -> Flask:
     register_error_handlers(app)
     install_request_hooks(app)
     register_commands(app)
+    from jobs.celery_app import init_celery
+    from jobs.exports import ExportJobs
+
+    init_celery(app)
+    app.extensions["export_jobs"] = ExportJobs()
     return app
 
 

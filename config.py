@@ -112,9 +112,22 @@ class Config:
     """Longest path plus query string; beyond it a Chinese 414 page (gunicorn.conf.py lets longer ones
     through to the console, so that gunicorn never answers them in English itself)."""
 
-    EXPORT_MAX_ROWS = 20_000
-    """Largest .xlsx/.csv export; a bigger one is refused with a request to narrow the filters
-    (20 000 rows take about 15 s to write, well inside the 120 s worker timeout of gunicorn.conf.py)."""
+    EXPORT_BACKGROUND_ROWS = 5_000
+    """An export of more rows than this runs as a background job (progress bar on the list, download when
+    done); a smaller one is answered at once. There is no upper limit."""
+
+    REDIS_URL = os.environ.get("REDIS_URL")
+    """Shared state of several console processes (rate limits; the Celery result backend). Unset: per process."""
+
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL")
+    """Broker of the background jobs (redis://…); unset: jobs run in a thread of the console process."""
+
+    CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND")
+    """Celery's result backend; unset: REDIS_URL, else the broker. The job row keeps what users see."""
+
+    JOB_FOLDER = os.environ.get("JOB_FOLDER")
+    """Where job files (exports, reports) are written; unset: instance/jobs/. With workers on other machines
+    this must be a folder they share with the console."""
 
     FAB_INDEX_VIEW = "views.dashboard.HomeView"
     """The landing page: `/` redirects to the dashboard once logged in."""
@@ -137,8 +150,8 @@ class Config:
     RATELIMIT_ENABLED = True
     """Rate limits on /login/ and /api/v1/security/login, per client address."""
 
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    """Where limits are counted; use redis://127.0.0.1:6379 when several workers serve."""
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
+    """Where limits are counted: REDIS_URL when set, so that all console processes count together."""
 
     WINDOW_PHONE = os.environ.get("WINDOW_PHONE", "0763-12345")
     """The window's telephone, printed on the 受理回执 and the 不予受理告知书; set it to the window's own line
@@ -249,3 +262,10 @@ class TestConfig(Config):
 
     DEMO_PASSWORD = "Demo-Passw0rd!"
     """A known password so tests can log in as the demo accounts."""
+
+    REDIS_URL = None
+    CELERY_BROKER_URL = None
+    CELERY_RESULT_BACKEND = None
+    RATELIMIT_STORAGE_URI = "memory://"
+    """Tests run jobs in threads and count limits in memory, whatever the shell exports; the two-process
+    test (tests/test_shared_state.py) starts its servers with REDIS_URL itself."""

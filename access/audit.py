@@ -32,7 +32,7 @@ from console.identity import request_user
 from console.introspect import attribute
 from console.privacy import mask_value
 
-NOT_AUDITED = {"AuditLog", "LoginLog", "AuditChain", "AuditVerification", "Notification", "YearCounter",
+NOT_AUDITED = {"AuditLog", "LoginLog", "AuditChain", "AuditVerification", "Notification", "YearCounter", "Job",
                "PermissionView", "Permission", "ViewMenu", "RegisterUser", "ApiKey"}
 """Logs themselves, notifications and counters are not business records; FAB's permission
 tables are rebuilt from code."""

@@ -26,12 +26,14 @@ from models.notification import Notification, NotificationKind
 from models.saved_filter import SavedFilter
 from models.audit import AuditLog, LoginLog
 from models.audit_chain import AuditChain, AuditVerification
+from models.job import Job, JobKind, JobState
 
 __all__ = [
     "Model", "StaffUser", "Department", "Coordinator", "ServiceItem", "DictionaryEntry",
     "HolidayOverride", "DutyRota", "GuideCard", "Case", "CaseEvent", "Assignment",
     "Supervision", "Satisfaction", "Evaluation", "Criticism", "YearCounter", "Notification",
     "NotificationKind", "SavedFilter", "AuditLog", "LoginLog", "AuditChain", "AuditVerification",
+    "Job", "JobKind", "JobState",
 ]
 
 SCREEN_MODELS = [
