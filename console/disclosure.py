@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, jsonify, redirect, request
+from flask import abort, current_app, jsonify, request
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.security.decorators import has_access, permission_name
@@ -95,18 +95,20 @@ class DisclosureMixin:
             abort(403)
         form = PersonalExportForm()
         filters = self.list_filters()
-        count, limit = self.datamodel.count(filters), current_app.config["EXPORT_MAX_ROWS"]
-        if count > limit:
-            flash(gettext("%(count)d records match; one export takes at most %(limit)d. "
-                          "Narrow the filters and export again.", count=count, limit=limit), "warning")
-            return redirect(self.list_url(**request.args.to_dict(flat=False)))
+        count = self.datamodel.count(filters)
         if request.method == "POST" and form.validate():
+            fmt = "csv" if form.fmt.data == "csv" else "xlsx"
+            if count > current_app.config["EXPORT_BACKGROUND_ROWS"]:
+                log_disclosure("export_personal", self.model, None, {
+                    "reason": [None, form.reason.data], "row_count": [None, count],
+                    **revealed(a.name for a in personal_fields(self.model))})
+                return self.export_in_background(fmt, full=True)
             order_column, order_direction = self.base_order or ("", "")
             _count, items = self.datamodel.query(filters, order_column, order_direction)
             log_disclosure("export_personal", self.model, None, {
                 "reason": [None, form.reason.data], "row_count": [None, len(items)],
                 **revealed(a.name for a in personal_fields(self.model))})
-            return export_response(self, items, "csv" if form.fmt.data == "csv" else "xlsx", full=True)
+            return export_response(self, items, fmt, full=True)
         return self.render_template(
             "console/model/export_personal.html", form=form, count=count, view=self,
             title=gettext("Export with personal data in full"),

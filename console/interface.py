@@ -80,6 +80,20 @@ class ConsoleInterface(SQLAInterface):
         query = self.session.query(self.obj)
         return filters.apply_all(query) if filters else query
 
+    def ordered_keys(self, filters: Any, order_column: str, order_direction: str) -> list[int]:
+        """The primary keys `filters` select, in the list's order (an export reads its rows by these)."""
+        query = self.apply_order_by(self._filtered(filters), order_column, order_direction, add_pk=True)
+        if not order_column:
+            query = query.order_by(self.get_pk().desc())
+        keys = query.with_entities(self.get_pk()).all()
+        return list(dict.fromkeys(key for (key,) in keys))  # a filter over a relation may repeat a row
+
+    def rows_by_keys(self, keys: list[int]) -> list[Any]:
+        """The rows with these primary keys, in the same order, listed relations loaded with them."""
+        rows = self.session.query(self.obj).filter(self.get_pk().in_(keys)).options(*self._eager_options()).all()
+        by_key = {getattr(row, self.get_pk_name()): row for row in rows}
+        return [by_key[key] for key in keys if key in by_key]
+
     def _count(self, query: Any) -> int:
         return query.order_by(None).with_entities(sa.func.count(sa.distinct(self.get_pk()))).scalar() or 0
 

@@ -288,20 +288,42 @@ class ConsoleModelView(DisclosureMixin, SafeListArgs, DataScopeMixin, ModelView)
     @has_access
     @permission_name("export")
     def export(self, fmt: str) -> Any:
-        """The filtered list as .xlsx or .csv, with the declared export columns (personal data masked)."""
+        """The filtered list as .xlsx or .csv, with the declared export columns (personal data masked).
+
+        Up to EXPORT_BACKGROUND_ROWS rows the file is the answer; a larger export runs as a background job
+        whose progress the list shows, with the file to download when it is done."""
         from console.export import export_response
 
         if fmt not in ("xlsx", "csv"):
             abort(404)
         filters = self.list_filters()
-        count, limit = self.datamodel.count(filters), current_app.config["EXPORT_MAX_ROWS"]
-        if count > limit:
-            flash(gettext("%(count)d records match; one export takes at most %(limit)d. "
-                          "Narrow the filters and export again.", count=count, limit=limit), "warning")
-            return redirect(self.list_url(**request.args.to_dict(flat=False)))
+        if self.datamodel.count(filters) > current_app.config["EXPORT_BACKGROUND_ROWS"]:
+            return self.export_in_background(fmt)
         order_column, order_direction = self.base_order or ("", "")
         _count, items = self.datamodel.query(filters, order_column, order_direction)
         return export_response(self, items, fmt)
+
+    def export_in_background(self, fmt: str, full: bool = False) -> Any:
+        """Start the export of the filtered list as a job; back to the list, which shows its progress."""
+        from access.hooks import request_user
+
+        args = request.args.to_dict(flat=False)
+        current_app.extensions["export_jobs"].start(
+            self.__class__.__name__, fmt, request_user().id, request.query_string.decode("utf-8", "replace"),
+            request.remote_addr, self.list_url(), full=full)
+        flash(gettext("The export runs in the background; its progress is shown above the list, "
+                      "and the file can be downloaded here when it is done."), "info")
+        return redirect(self.list_url(**args))
+
+    def export_jobs(self) -> list[dict]:
+        """The user's recent exports from this list (for the progress bars above it)."""
+        from access.hooks import request_user
+
+        user = request_user()
+        if user is None:
+            return []
+        jobs = current_app.extensions["export_jobs"]
+        return [jobs.describe(job) for job in jobs.recent(user.id, self.list_url())]
 
     def list_url(self, **args: Any) -> str:
         """URL of this list with extra query arguments."""

@@ -39,6 +39,8 @@ class AuditOperation(LabeledEnum):
     UNLOCK = "unlock", _l("Unlocked the account")
     READ_ALL = "read_all", _l("All notifications marked as read")
     PROGRESS_LOOKUP = "progress_lookup", _l("Progress looked up by the public")
+    EXPORT = "export", _l("Exported in the background")
+    GENERATE = "generate", _l("Load-test data generated")
 
 
 ACCESS_OPERATIONS = (AuditOperation.ACTIVATE, AuditOperation.DEACTIVATE, AuditOperation.ROLES,
@@ -188,6 +190,9 @@ SECURITY_RECORDS = {"StaffUser": RecordType(_l("User"), USER_LABELS),
 
 DISCLOSURE_KEYS = {"reason": _l("Reason for the export"), "row_count": _l("Rows exported")}
 """What an export of personal data logs beside the fields it disclosed."""
+RUN_KEYS = {"conditions": _l("Conditions"), "file_format": _l("File format"), "case_count": _l("Cases generated"),
+            "seed": _l("Random seed"), "numbers": _l("Case numbers")}
+"""What the one row of a background export or a `seed-bulk` run records."""
 
 NOTICE_KEYS = {"count": _l("Notifications marked as read"), "asked": _l("Case number asked"),
                "found": _l("Found")}
@@ -222,7 +227,7 @@ def describe_changes(changes: dict[str, Any] | None, model_name: str | None = No
     if not changes:
         return ""
     kind = record_type(model_name)
-    names = {"id": _l("Record id"), **DISCLOSURE_KEYS, **NOTICE_KEYS, **kind.fields}
+    names = {"id": _l("Record id"), **DISCLOSURE_KEYS, **NOTICE_KEYS, **RUN_KEYS, **kind.fields}
     hidden = kind.hidden
     if model_name == "AuditLog":
         names, hidden = {**names, **PURGE_FIELDS}, hidden | {"cut_hash"}

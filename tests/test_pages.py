@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from extensions import db
-from models import Case, Department, StaffUser
+from models import Department, StaffUser
 from tests.conftest import PASSWORD, login
 from tests.helpers import english_words
 
@@ -106,23 +105,6 @@ def test_excel_export_of_the_filtered_list(as_user):
     assert rows[0][0] == "事项编号"
     assert len(rows) > 1 and all("工伤" in row[1] for row in rows[1:])
     assert sheet.title == "反映事项" and sheet.freeze_panes == "A2"
-
-
-def test_an_export_beyond_the_limit_is_refused_with_a_request_to_narrow_it(app_ctx, as_user, monkeypatch):
-    count = lambda condition: db.session.scalar(sa.select(sa.func.count()).select_from(Case).where(condition))  # noqa: E731
-    limit = count(Case.title.contains("工伤"))
-    monkeypatch.setitem(app_ctx.config, "EXPORT_MAX_ROWS", limit)
-    client = as_user("coordinator")
-    assert count(Case.applicant_name.contains("女士")) > limit
-    refused = client.get("/cases/export/csv?_flt_0_applicant_name=女士&quick=all")
-    assert refused.status_code == 302
-    assert refused.headers["Location"].startswith("/cases/list/?")
-    assert "_flt_0_applicant_name=" in refused.headers["Location"] and "quick=all" in refused.headers["Location"]
-    page = client.get("/cases/export/xlsx", follow_redirects=True).get_data(as_text=True)
-    assert f"共有 {count(sa.true())} 条记录符合条件，单次最多导出 {limit} 条" in page
-    exactly_the_limit = client.get("/cases/export/csv?_flt_0_title=工伤")
-    assert exactly_the_limit.status_code == 200 and exactly_the_limit.mimetype == "text/csv"
-    assert len(list(csv.reader(io.StringIO(exactly_the_limit.get_data(as_text=True))))) == 1 + limit
 
 
 def test_dates_read_as_yyyy_mm_dd(as_user):

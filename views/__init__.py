@@ -91,6 +91,7 @@ def create_appbuilder(app: Flask) -> AppBuilder:
     from access.security import ConsoleSecurityManager
     from access.sync import sync_if_ready
     from views.dashboard import DashboardView, HomeView
+    from views.jobs import JobView
     from views.profile import ProfileView
     from views.progress import register_progress_view
 
@@ -109,6 +110,7 @@ def create_appbuilder(app: Flask) -> AppBuilder:
         appbuilder.add_view_no_menu(DashboardView)
         appbuilder.add_view_no_menu(ProfileView)
         register_progress_view(appbuilder)
+        appbuilder.add_view_no_menu(JobView)
         register_screens(appbuilder, ordered_screens())
         _add_analysis_screens(appbuilder)
         sync_if_ready(appbuilder)
