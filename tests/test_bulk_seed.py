@@ -78,3 +78,20 @@ def test_bulk_cases_record_their_response_deadline_as_registration_does(app, app
     missing = db.session.scalar(sa.select(sa.func.count()).select_from(CaseEvent).where(
         CaseEvent.action == CaseAction.RECEIVE, CaseEvent.deadline.is_(None)))
     assert missing == 0
+
+
+def test_a_run_is_one_entry_of_the_audit_log_not_one_per_generated_record(app, app_ctx):
+    from models import AuditLog
+
+    last = db.session.scalar(sa.select(sa.func.max(AuditLog.id)))
+    assert _run(app, "--cases", "50", "--seed", "4").exit_code == 0
+    db.session.remove()
+    added = db.session.execute(sa.select(AuditLog).where(AuditLog.id > last)).scalars().all()
+    # 50 cases, their 50 受理 events, assignments and verdicts: one row for all of them.
+    assert len(added) == 1, [(row.operation, row.model) for row in added]
+    entry = added[0]
+    assert (entry.operation, entry.model, entry.channel, entry.username) == ("generate", "Case", "seed", "system")
+    assert entry.changes["case_count"] == [None, 50] and entry.changes["seed"] == [None, 4]
+    numbers = [row[0] for row in _bulk_cases()]
+    assert all(f"BBC-{year}-" in entry.changes["numbers"][1] for year in {n.split("-")[1] for n in numbers})
+    assert "生成件数" in entry.changed_fields and "随机种子" in entry.changed_fields  # labelled on the 操作日志 page
