@@ -112,7 +112,7 @@ class Config:
     """Longest path plus query string; beyond it a Chinese 414 page (gunicorn.conf.py lets longer ones
     through to the console, so that gunicorn never answers them in English itself)."""
 
-    EXPORT_BACKGROUND_ROWS = 5_000
+    EXPORT_BACKGROUND_ROWS = int(os.environ.get("EXPORT_BACKGROUND_ROWS", "5000"))
     """An export of more rows than this runs as a background job (progress bar on the list, download when
     done); a smaller one is answered at once. There is no upper limit."""
 
@@ -167,6 +167,9 @@ class Config:
 
     PROGRESS_RATE_LIMIT = "10 per minute"
     """办理进度查询 (`/progress/`, no login): lookups allowed per client address; beyond, a Chinese 429 page."""
+
+    RATELIMIT_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "banchengshi")
+    """Prefix of the console's keys in Redis, so that several deployments (or test runs) can share one."""
 
     TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "0")
     """Reverse proxies whose X-Forwarded-* headers are believed: a count (1 behind one nginx) or a list of

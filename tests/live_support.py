@@ -59,22 +59,34 @@ def wait_until_serving(process: subprocess.Popen, base: str, log: Path, seconds:
     pytest.fail(f"{base}/login/ did not answer within {seconds} s:\n{log.read_text(errors='replace')[-2000:]}")
 
 
+def start_gunicorn(app, database_url: str, log: Path, workers: int = 4,
+                   **environment: str) -> tuple[subprocess.Popen, str]:
+    """`gunicorn 'app:create_app()'` on `database_url` with the test app's key and `environment` added;
+    the process and its base URL (not yet serving: see wait_until_serving)."""
+    port = free_port()
+    env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY=app.config["SECRET_KEY"],
+               PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}", **environment)
+    env.pop("TEST_DATABASE_URL", None)
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            ["gunicorn", "-w", str(workers), "--bind", f"127.0.0.1:{port}", "app:create_app()"], cwd=ROOT,
+            env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    return process, f"http://127.0.0.1:{port}"
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server started by start_gunicorn, with its workers."""
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+
+
 @pytest.fixture
 def gunicorn_server(app, database, tmp_path) -> Iterator[str]:
     """`gunicorn 'app:create_app()'` with 4 workers on the test's database (as deployed)."""
-    port = free_port()
-    env = dict(os.environ, DATABASE_URL=database.url, SECRET_KEY=app.config["SECRET_KEY"],
-               PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
-    env.pop("TEST_DATABASE_URL", None)
     log = tmp_path / "gunicorn.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            ["gunicorn", "-w", "4", "--bind", f"127.0.0.1:{port}", "app:create_app()"], cwd=ROOT, env=env,
-            stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    process, base = start_gunicorn(app, database.url, log)
     try:
         wait_until_serving(process, base, log, seconds=60)
         yield base
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+        stop(process)
