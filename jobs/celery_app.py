@@ -48,6 +48,9 @@ def init_celery(app: Flask) -> Celery:
         timezone=app.config.get("CONSOLE_TIMEZONE", "Asia/Shanghai"),
         beat_schedule=BEAT_SCHEDULE,
     )
+    if broker and broker.startswith("redis"):
+        # Several deployments (or test runs) may share one Redis: each keeps to its own keys.
+        celery.conf.broker_transport_options = {"global_keyprefix": f"{app.config['RATELIMIT_KEY_PREFIX']}:"}
     celery.set_default()
     app.extensions["celery"] = celery
     import jobs.tasks  # noqa: F401  (registers the tasks with this app)

@@ -74,8 +74,21 @@ def start_gunicorn(app, database_url: str, log: Path, workers: int = 4,
     return process, f"http://127.0.0.1:{port}"
 
 
+def start_worker(app, database_url: str, log: Path, **environment: str) -> subprocess.Popen:
+    """`celery -A jobs.worker worker` (one process) on `database_url` with `environment` added."""
+    # celery puts the working directory after the installed packages: this checkout's code comes first.
+    env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY=app.config["SECRET_KEY"], PYTHONPATH=str(ROOT),
+               **environment)
+    env.pop("TEST_DATABASE_URL", None)
+    with log.open("wb") as output:
+        return subprocess.Popen(
+            [str(Path(sys.executable).parent / "celery"), "-A", "jobs.worker", "worker", "--pool=solo",
+             "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"], cwd=ROOT, env=env,
+            stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+
+
 def stop(process: subprocess.Popen) -> None:
-    """Stop a server started by start_gunicorn, with its workers."""
+    """Stop a server started by start_gunicorn (with its workers) or a worker started by start_worker."""
     os.killpg(process.pid, signal.SIGTERM)
     process.wait(timeout=30)
 

@@ -8,26 +8,26 @@ exactly one success.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
 
 from tests.conftest import PASSWORD
-from tests.live_support import start_gunicorn, stop, wait_until_serving
+from tests.live_support import start_gunicorn, start_worker, stop, wait_until_serving
 from tests.test_concurrency import CLIENTS, _assigned_case, _exactly_one_went_through, _token
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
-@pytest.fixture
-def two_consoles(app, database, tmp_path) -> Iterator[tuple[str, str]]:
-    """Two gunicorn instances (two workers each) on the test's PostgreSQL database and one Redis."""
+def _redis_and_postgres(database) -> None:
     if not database.postgres:
         pytest.skip("two console processes need a database server: set TEST_DATABASE_URL to PostgreSQL "
                     "(SQLite is one file of one machine, not a deployment of several instances)")
@@ -36,20 +36,40 @@ def two_consoles(app, database, tmp_path) -> Iterator[tuple[str, str]]:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
     except redis.RedisError:
         pytest.skip(f"no Redis at {REDIS_URL}")
+
+
+@contextlib.contextmanager
+def _consoles(app, database, tmp_path, worker: bool = False) -> Iterator[tuple[str, str, Path | None]]:
+    """Two gunicorn instances (two workers each) on the test's database and one Redis; with `worker`, a
+    Celery worker too, and Redis as the broker. Yields both base URLs and the worker's log."""
+    _redis_and_postgres(database)
     environment = {"REDIS_URL": REDIS_URL, "REDIS_KEY_PREFIX": f"bcs-test-{uuid.uuid4().hex[:8]}",
                    "EXPORT_BACKGROUND_ROWS": "10", "JOB_FOLDER": str(tmp_path / "jobs")}
+    if worker:
+        environment["CELERY_BROKER_URL"] = REDIS_URL
     started = []
+    worker_log = tmp_path / "worker.log" if worker else None
     try:
         for name in ("one", "two"):
             log = tmp_path / f"{name}.log"
             process, base = start_gunicorn(app, database.url, log, workers=2, **environment)
             started.append((process, base, log))
+        if worker_log is not None:
+            started.append((start_worker(app, database.url, worker_log, **environment), None, worker_log))
         for process, base, log in started:
-            wait_until_serving(process, base, log, seconds=120)
-        yield started[0][1], started[1][1]
+            if base is not None:
+                wait_until_serving(process, base, log, seconds=120)
+        yield started[0][1], started[1][1], worker_log
     finally:
         for process, _base, _log in started:
             stop(process)
+
+
+@pytest.fixture
+def two_consoles(app, database, tmp_path) -> Iterator[tuple[str, str]]:
+    """Two gunicorn instances on the test's PostgreSQL database and one Redis; jobs run in their threads."""
+    with _consoles(app, database, tmp_path) as (one, two, _log):
+        yield one, two
 
 
 def _api_login(base: str, username: str, password: str) -> requests.Response:
@@ -89,8 +109,7 @@ def test_the_login_rate_limit_is_counted_across_instances(two_consoles):
     assert _api_login(two, "nobody", "wrong-Passw0rd!").status_code == 429
 
 
-def test_a_job_started_on_one_instance_is_followed_and_downloaded_on_the_other(two_consoles):
-    one, two = two_consoles
+def _export_on_one_followed_on_the_other(one: str, two: str) -> None:
     first, second = _web_login(one, "coordinator"), _web_login(two, "coordinator")
     asked = first.get(f"{one}/cases/export/csv", timeout=60, allow_redirects=False)
     assert asked.status_code == 302, asked.status_code
@@ -114,6 +133,16 @@ def test_a_job_started_on_one_instance_is_followed_and_downloaded_on_the_other(t
     leader = _web_login(two, "leader")
     assert leader.get(f"{two}/jobs/{job_id}", timeout=30).status_code == 404
     assert leader.get(f"{one}{state['download_url']}", timeout=30).status_code == 404
+
+
+def test_a_job_started_on_one_instance_is_followed_and_downloaded_on_the_other(two_consoles):
+    _export_on_one_followed_on_the_other(*two_consoles)
+
+
+def test_with_a_broker_the_worker_runs_the_job_and_both_instances_follow_it(app, database, tmp_path):
+    with _consoles(app, database, tmp_path, worker=True) as (one, two, worker_log):
+        _export_on_one_followed_on_the_other(one, two)
+        assert re.search(r"Task jobs\.run_job\[[^]]+\] succeeded", worker_log.read_text(errors="replace"))
 
 
 def test_forty_supervisions_spread_over_both_instances_give_exactly_one(app, two_consoles):
