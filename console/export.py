@@ -1,51 +1,73 @@
-"""Exports of a filtered list: Excel (.xlsx) and CSV, with the declared columns."""
+"""Exports of a filtered list: Excel (.xlsx) and CSV, with the declared columns.
+
+`export_response` answers a request with the file at once; `write_export` writes a large export to disk a
+chunk at a time for a background job (jobs/work.py). Both format rows the same way (`RowFormatter`) and
+write .xlsx with `console.xlsx_stream`.
+"""
 
 from __future__ import annotations
 
 import csv
+import enum
 import io
 import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import IO, Any
 from urllib.parse import quote
 
 from flask import Response
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from console.formatting import display
 from console.introspect import names
 from console.privacy import personal_fields
 from console.validators import without_control_characters
+from console.xlsx_stream import XlsxStream
 from workdays import clock
 
-
-def _export_layout(view: Any, full: bool) -> tuple[list[str], list[str], set[str]]:
-    """The export's columns, their header labels, and the personal-data columns shown in full."""
-    columns = names(view.model, "export")
-    unmasked = {a.name for a in personal_fields(view.model)} if full else set()
-    return columns, [str(view.label_columns.get(c, c)) for c in columns], unmasked
+CHUNK_ROWS = 1000
+"""Rows read, formatted and written at a time by `write_export`: its memory does not grow with the export."""
 
 
-def _row(view: Any, item: Any, columns: list[str], unmasked: set[str]) -> list[str]:
-    row = []
-    for col in columns:
-        value = getattr(item, col)
-        value = value() if callable(value) else value
-        formatter = None if col in unmasked else view.formatters_columns.get(col)
-        row.append(str(formatter(value)) if formatter else display(value))
-    return row
+class RowFormatter:
+    """The export's columns of one screen, formatted as on screen: personal data masked, or shown in `full`
+    (only for console.disclosure's export, which asked why and logs it)."""
+
+    def __init__(self, view: Any, full: bool = False) -> None:
+        self.columns = names(view.model, "export")
+        unmasked = {a.name for a in personal_fields(view.model)} if full else set()
+        self.header = [str(view.label_columns.get(c, c)) for c in self.columns]
+        self._plan = [(c, None if c in unmasked else view.formatters_columns.get(c)) for c in self.columns]
+        # Labels (enums, 是/否, empty) repeat on every row and each costs a catalogue lookup: once per export.
+        self._labels: dict[tuple[str, Any], str] = {}
+
+    def row(self, item: Any) -> list[str]:
+        """One record as the export's cells."""
+        cells = []
+        for col, formatter in self._plan:
+            value = getattr(item, col)
+            value = value() if callable(value) else value
+            if value is None or isinstance(value, (bool, enum.Enum)):
+                key = (col, value)
+                if key not in self._labels:
+                    self._labels[key] = _safe_cell(self._format(formatter, value))
+                cells.append(self._labels[key])
+            else:
+                cells.append(_safe_cell(self._format(formatter, value)))
+        return cells
+
+    @staticmethod
+    def _format(formatter: Callable[[Any], Any] | None, value: Any) -> str:
+        return str(formatter(value)) if formatter else display(value)
 
 
 def export_rows(view: Any, items: list[Any], full: bool = False) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of an export, formatted as on screen: personal data masked, or in `full`
-    (only for console.disclosure's export, which asked why and logs it)."""
-    columns, header, unmasked = _export_layout(view, full)
-    return header, [_row(view, item, columns, unmasked) for item in items]
+    """Header and rows of an export, formatted as on screen (see RowFormatter)."""
+    formatter = RowFormatter(view, full)
+    return formatter.header, [formatter.row(item) for item in items]
 
 
 def _safe_cell(text: str) -> str:
-    # Control characters stored before they were refused (openpyxl raises on them, a lone
+    # Control characters stored before they were refused (a spreadsheet refuses them, a lone
     # surrogate cannot be encoded) become U+FFFD instead of failing the whole export.
     text = without_control_characters(text)
     # Spreadsheet formula injection: a cell starting with = + - @ is shown, not run.
@@ -62,8 +84,21 @@ def _is_number(text: str) -> bool:
     return True
 
 
+def export_filename(view: Any, fmt: str, stamp: str | None = None) -> str:
+    """The name an export of `view` is downloaded under: 反映事项-20250630-0915.xlsx."""
+    return f"{view.screen.label}-{stamp or clock.now().strftime('%Y%m%d-%H%M')}.{fmt}"
+
+
+def _sheet(view: Any, target: str | IO[bytes], header: list[str], sample: list[list[str]]) -> XlsxStream:
+    """A sheet named after the screen, its header row written, columns as wide as `sample` needs."""
+    widths = [min(max([len(title) * 2] + [len(r[i]) for r in sample]) + 2, 60) for i, title in enumerate(header)]
+    sheet = XlsxStream(target, re.sub(r"[\[\]:*?/\\]", "、", str(view.screen.label))[:31], widths)
+    sheet.append([_safe_cell(c) for c in header])
+    return sheet
+
+
 def export_response(view: Any, items: list[Any], fmt: str, full: bool = False) -> Response:
-    """A download response of `items` in `fmt` ('xlsx' or 'csv'); `full`: see export_rows."""
+    """A download response of `items` in `fmt` ('xlsx' or 'csv'); `full`: see RowFormatter."""
     header, rows = export_rows(view, items, full)
     stamp = clock.now().strftime("%Y%m%d-%H%M")
     filename = f"{view.screen.route.strip('/')}-{stamp}.{fmt}"
@@ -72,15 +107,13 @@ def export_response(view: Any, items: list[Any], fmt: str, full: bool = False) -
         buffer.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
         writer = csv.writer(buffer)
         writer.writerow([_safe_cell(c) for c in header])
-        writer.writerows([[_safe_cell(c) for c in row] for row in rows])
+        writer.writerows(rows)
         data = buffer.getvalue().encode("utf-8")
         mimetype = "text/csv; charset=utf-8"
     else:
-        book, sheet = _workbook(view, header, rows[:200])
-        for row in rows:
-            sheet.append([_safe_cell(c) for c in row])
         out = io.BytesIO()
-        book.save(out)
+        with _sheet(view, out, header, rows[:200]) as sheet:
+            sheet.extend(rows)
         data = out.getvalue()
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = Response(data, mimetype=mimetype)
@@ -89,66 +122,39 @@ def export_response(view: Any, items: list[Any], fmt: str, full: bool = False) -
     return response
 
 
-def export_filename(view: Any, fmt: str, stamp: str | None = None) -> str:
-    """The name an export of `view` is downloaded under: 反映事项-20250630-0915.xlsx."""
-    return f"{view.screen.label}-{stamp or clock.now().strftime('%Y%m%d-%H%M')}.{fmt}"
-
-
-def _workbook(view: Any, header: list[str], sample: list[list[str]]) -> tuple[Workbook, Any]:
-    """A write-only workbook with the header row, columns as wide as `sample` needs."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(re.sub(r"[\[\]:*?/\\]", "、", str(view.screen.label))[:31])
-    for i, title in enumerate(header, start=1):
-        width = max([len(title) * 2] + [len(r[i - 1]) for r in sample]) + 2
-        sheet.column_dimensions[get_column_letter(i)].width = min(width, 60)
-    sheet.freeze_panes = "A2"
-    sheet.append([_safe_cell(c) for c in header])
-    return book, sheet
-
-
-CHUNK_ROWS = 1000
-"""Rows read, formatted and written at a time by `write_export`: its memory does not grow with the export."""
-
-
 def write_export(view: Any, keys: list[int], fmt: str, path: str, full: bool = False,
-                 progress: Callable[[int], None] | None = None, forget: Callable[[], None] | None = None) -> int:
+                 progress: Callable[[int], None] | None = None) -> int:
     """Write the rows with primary keys `keys`, in that order, as `fmt` into the file `path`.
 
-    Rows are loaded, formatted and written CHUNK_ROWS at a time (openpyxl's write-only sheet streams to
-    disk); `progress(rows written)` is called after each chunk, `forget()` then lets the caller drop the
-    chunk's objects from its session. Returns the number of rows written.
+    Rows are loaded, formatted and written CHUNK_ROWS at a time, straight to disk; `progress(rows written)`
+    is called after each chunk. Returns the number of rows written.
     """
-    columns, header, unmasked = _export_layout(view, full)
+    formatter = RowFormatter(view, full)
+    chunks = _chunks(view, keys, formatter)
     written = 0
-    chunks = (keys[i:i + CHUNK_ROWS] for i in range(0, len(keys), CHUNK_ROWS))
     if fmt == "csv":
         with open(path, "w", encoding="utf-8-sig", newline="") as out:  # Excel wants the BOM
             writer = csv.writer(out)
-            writer.writerow([_safe_cell(c) for c in header])
-            for chunk in chunks:
-                rows = [_row(view, item, columns, unmasked) for item in view.datamodel.rows_by_keys(chunk)]
-                writer.writerows([[_safe_cell(c) for c in row] for row in rows])
+            writer.writerow([_safe_cell(c) for c in formatter.header])
+            for rows in chunks:
+                writer.writerows(rows)
                 written += len(rows)
-                _after_chunk(written, progress, forget)
+                if progress:
+                    progress(written)
         return written
     first = next(chunks, [])
-    rows = [_row(view, item, columns, unmasked) for item in view.datamodel.rows_by_keys(first)] if first else []
-    book, sheet = _workbook(view, header, rows[:200])
-    while True:
-        for row in rows:
-            sheet.append([_safe_cell(c) for c in row])
-        written += len(rows)
-        _after_chunk(written, progress, forget)
-        chunk = next(chunks, None)
-        if chunk is None:
-            break
-        rows = [_row(view, item, columns, unmasked) for item in view.datamodel.rows_by_keys(chunk)]
-    book.save(path)
+    with _sheet(view, path, formatter.header, first[:200]) as sheet:
+        for rows in ([first] if first else []), chunks:
+            for chunk in rows:
+                sheet.extend(chunk)
+                written += len(chunk)
+                if progress:
+                    progress(written)
     return written
 
 
-def _after_chunk(written: int, progress: Callable[[int], None] | None, forget: Callable[[], None] | None) -> None:
-    if forget:
-        forget()
-    if progress:
-        progress(written)
+def _chunks(view: Any, keys: list[int], formatter: RowFormatter) -> Iterator[list[list[str]]]:
+    """The formatted rows of `keys`, CHUNK_ROWS at a time (each chunk's records are dropped after it)."""
+    for start in range(0, len(keys), CHUNK_ROWS):
+        items = view.datamodel.rows_by_keys(keys[start:start + CHUNK_ROWS], formatter.columns)
+        yield [formatter.row(item) for item in items]

@@ -88,9 +88,13 @@ class ConsoleInterface(SQLAInterface):
         keys = query.with_entities(self.get_pk()).all()
         return list(dict.fromkeys(key for (key,) in keys))  # a filter over a relation may repeat a row
 
-    def rows_by_keys(self, keys: list[int]) -> list[Any]:
-        """The rows with these primary keys, in the same order, listed relations loaded with them."""
-        rows = self.session.query(self.obj).filter(self.get_pk().in_(keys)).options(*self._eager_options()).all()
+    def rows_by_keys(self, keys: list[int], relations: list[str] | None = None) -> list[Any]:
+        """The rows with these primary keys, in the same order, with the listed relations and `relations`
+        loaded in one query each."""
+        extra = [selectinload(getattr(self.obj, name)) for name in relations or []
+                 if self.is_relation(name) and name not in self.eager]
+        rows = self.session.query(self.obj).filter(self.get_pk().in_(keys)).options(
+            *self._eager_options(), *extra).all()
         by_key = {getattr(row, self.get_pk_name()): row for row in rows}
         return [by_key[key] for key in keys if key in by_key]
 
