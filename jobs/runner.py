@@ -23,7 +23,11 @@ log = logging.getLogger(__name__)
 
 
 def start(kind: JobKind, user_id: int | None, params: dict[str, Any], origin: str | None = None) -> int:
-    """Record a job and hand it to a worker (or a thread of this process); its id."""
+    """Record a job and hand it to a worker (or a thread of this process); its id.
+
+    Expired jobs and their files are cleared first, so that they go after a day even where no
+    `celery beat` runs the daily clean-up (`flask demo`)."""
+    store.purge_expired()
     job_id = store.create(kind, user_id, params, origin)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.config.get("CELERY_BROKER_URL"):
