@@ -10,9 +10,9 @@ workers = 4
 
 timeout = 120
 """Seconds one request may take before gunicorn kills the worker (the user would get an English
-"Internal Server Error"). The longest requests the console allows stay far below it: an export of
-EXPORT_MAX_ROWS (20 000) rows takes about 15 s, an import of 5 000 work orders (intake.tables.MAX_ROWS)
-and 生成考评 for a year well under a minute."""
+"Internal Server Error"). The longest requests the console allows stay far below it: an export is
+answered at once only up to EXPORT_BACKGROUND_ROWS (5 000) rows, larger ones run as background jobs (jobs/);
+an import of 5 000 work orders (intake.tables.MAX_ROWS) and 生成考评 for a year take well under a minute."""
 
 graceful_timeout = 30
 """Seconds a worker has to finish its request on restart or shutdown."""
