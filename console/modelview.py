@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, jsonify, redirect, request, url_for
+from flask import abort, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access, permission_name
@@ -305,11 +305,9 @@ class ConsoleModelView(DisclosureMixin, SafeListArgs, DataScopeMixin, ModelView)
 
     def export_in_background(self, fmt: str, full: bool = False) -> Any:
         """Start the export of the filtered list as a job; back to the list, which shows its progress."""
-        from access.hooks import request_user
-
         args = request.args.to_dict(flat=False)
         current_app.extensions["export_jobs"].start(
-            self.__class__.__name__, fmt, request_user().id, request.query_string.decode("utf-8", "replace"),
+            self.__class__.__name__, fmt, g.user.id, request.query_string.decode("utf-8", "replace"),
             request.remote_addr, self.list_url(), full=full)
         flash(gettext("The export runs in the background; its progress is shown above the list, "
                       "and the file can be downloaded here when it is done."), "info")
@@ -317,10 +315,8 @@ class ConsoleModelView(DisclosureMixin, SafeListArgs, DataScopeMixin, ModelView)
 
     def export_jobs(self) -> list[dict]:
         """The user's recent exports from this list (for the progress bars above it)."""
-        from access.hooks import request_user
-
-        user = request_user()
-        if user is None:
+        user = g.get("user")
+        if user is None or not getattr(user, "is_authenticated", False):
             return []
         jobs = current_app.extensions["export_jobs"]
         return [jobs.describe(job) for job in jobs.recent(user.id, self.list_url())]
