@@ -63,6 +63,12 @@ def _consoles(app, database, tmp_path, worker: bool = False) -> Iterator[tuple[s
     finally:
         for process, _base, _log in started:
             stop(process)
+        import redis
+
+        server = redis.Redis.from_url(REDIS_URL)
+        leftovers = list(server.scan_iter(f"{environment['REDIS_KEY_PREFIX']}*"))  # the broker's bindings
+        if leftovers:
+            server.delete(*leftovers)
 
 
 @pytest.fixture
