@@ -11,7 +11,7 @@ from collections import defaultdict
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FLOOR = {
     "views": 6, "commands": 6,
-    "seed": 5, "notices": 5,
+    "seed": 5, "notices": 5, "jobs": 5,
     "workflow": 4, "evaluation": 4, "intake": 4, "kpi": 4, "backups": 4, "guides": 4,
     "access": 3,
     "models": 2,
