@@ -35,11 +35,13 @@ def create_app(config: Any = None) -> Flask:
     from access.hooks import install_request_hooks
     from access.scope import register_model_scopes
     from commands import register_commands
+    from console.timing import install_server_timing
     from views import create_appbuilder
     from views.errors import register_error_handlers
 
     with app.app_context():
         _enable_sqlite_foreign_keys()
+        install_server_timing(app, db.engine)
     register_model_scopes()
     create_appbuilder(app)
     register_error_handlers(app)

@@ -250,6 +250,9 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "banchengshi@localhost")
 
+    SERVER_TIMING = os.environ.get("SERVER_TIMING", "") == "1"
+    """`1`: every response carries `Server-Timing: sql;dur=<ms>;desc="<statements>"` (console/timing.py)."""
+
 
 class TestConfig(Config):
     """Settings for the test suite: a throw-away database, fast hashing."""
@@ -272,3 +275,6 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     """Tests run jobs in threads and count limits in memory, whatever the shell exports; the two-process
     test (tests/test_shared_state.py) starts its servers with REDIS_URL itself."""
+
+    SERVER_TIMING = False
+    """Off whatever the environment says; tests that want the header switch it on."""
