@@ -40,11 +40,15 @@ def install_request_hooks(app: Flask) -> None:
     from access.sessions import ConsoleSessionInterface, check_session
     from console.privacy import install_disclosure_log
     from extensions import db
+    from models.cache_stamp import install_stamp_bumps
+    from models.case_search import install_search_index
 
     app.session_interface = ConsoleSessionInterface()
     app.before_request(check_session)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     install_audit(db.session)
+    install_stamp_bumps(db.session)
+    install_search_index(db.session)
     install_disclosure_log(app, record_disclosure)
 
     @app.after_request

@@ -26,6 +26,8 @@ from flask_appbuilder.security.views import (
 )
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.util import identity_key
 from wtforms import BooleanField, PasswordField
 from wtforms.validators import DataRequired, InputRequired
 
@@ -33,12 +35,13 @@ from access.login_view import ConsoleAuthDBView
 from access.passwords import PasswordPolicy
 from access.role_views import ConsoleRoleView
 from access.system import SYSTEM_ACCOUNT_REFUSED, SYSTEM_USERNAME, GuardsSystemAccount
-from console.cache import request_cache
+from console.cache import process_cache, request_cache
 from console.declare import MenuGroup
 from console.formatting import display
 from console.forms import AjaxSelectField, GuardedForms, guarded
 from console.interface import ConsoleInterface
 from console.listargs import SafeListArgs
+from models.cache_stamp import HOLIDAYS, PERMISSIONS, current_stamp, remember_stamps, stamp_column
 from models.department import Department
 from models.user import USER_LABELS, StaffUser
 
@@ -310,14 +313,45 @@ class ConsoleSecurityManager(SecurityManager):
         with self.session.no_autoflush:  # one flush, so the audit log has one row for the new password
             super().reset_password(userid, password)
 
-    # ---- permission checks: one query per request -----------------------------------
+    # ---- permission checks: no query while roles stay as they are -----------------------------------
+
+    def get_user_by_id(self, pk: Any) -> Any:
+        """The user with roles and groups, and the cache stamps, in one statement (FAB's took three).
+
+        A user already in the session (the JWT checks ask twice per request) costs nothing.
+        """
+        known = self.session.identity_map.get(identity_key(self.user_model, pk))
+        if known is not None:
+            return known
+        row = self.session.execute(
+            sa.select(self.user_model, stamp_column(PERMISSIONS), stamp_column(HOLIDAYS))
+            .options(joinedload(self.user_model.roles), joinedload(self.user_model.groups))
+            .where(self.user_model.id == pk)
+        ).unique().first()
+        if row is None:
+            return None
+        user, permissions, holidays = row
+        remember_stamps({PERMISSIONS: permissions, HOLIDAYS: holidays})
+        return user
 
     def user_permissions(self, user: Any) -> frozenset[tuple[str, str]]:
-        """Every (permission, view) pair the user's roles grant, loaded once per request."""
+        """Every (permission, view) pair the user's roles grant.
+
+        The pairs of a set of roles are kept by the process (console/cache.py) until a role or
+        permission changes anywhere: the stamp read with the user then differs and they are reloaded.
+        """
         cache = request_cache().setdefault("user_permissions", {})
         if user.id in cache:
             return cache[user.id]
-        role_ids = [role.id for role in self.get_user_roles(user)]
+        role_ids = tuple(sorted({role.id for role in self.get_user_roles(user)}))
+        key = (PERMISSIONS, str(self.session.get_bind().url), role_ids)
+        stamp = current_stamp(self.session, PERMISSIONS)
+        cache[user.id] = process_cache.get(key, stamp, lambda: self._role_permissions(role_ids))
+        return cache[user.id]
+
+    def _role_permissions(self, role_ids: tuple[int, ...]) -> frozenset[tuple[str, str]]:
+        if not role_ids:
+            return frozenset()
         rows = self.session.execute(
             sa.select(Permission.name, ViewMenu.name)
             .select_from(PermissionView)
@@ -325,9 +359,8 @@ class ConsoleSecurityManager(SecurityManager):
             .join(ViewMenu, PermissionView.view_menu_id == ViewMenu.id)
             .join(assoc_permissionview_role, assoc_permissionview_role.c.permission_view_id == PermissionView.id)
             .where(assoc_permissionview_role.c.role_id.in_(role_ids))
-        ).all() if role_ids else []
-        cache[user.id] = frozenset((p, v) for p, v in rows)
-        return cache[user.id]
+        ).all()
+        return frozenset((p, v) for p, v in rows)
 
     def _has_view_access(self, user: Any, permission_name: str, view_name: str) -> bool:
         return (permission_name, view_name) in self.user_permissions(user)

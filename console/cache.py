@@ -20,3 +20,32 @@ def request_cache() -> dict[str, Any]:
             store = request.__dict__["_console_cache"] = {}
         return store
     return g.setdefault("_console_cache", {})
+
+
+class StampedCache:
+    """Values this process keeps until the database's stamp of their kind moves (models/cache_stamp.py).
+
+    `get(key, stamp, load)` answers the kept value when it was loaded under the same
+    stamp, else calls `load()` and keeps that. Keys name the database too, so two
+    apps of one process (tests, bench) never see each other's values.
+    """
+
+    def __init__(self, limit: int = 256) -> None:
+        self._values: dict[Any, tuple[Any, Any]] = {}
+        self._limit = limit
+
+    def get(self, key: Any, stamp: str | None, load: Any) -> Any:
+        """The value of `key` as of `stamp`; an absent stamp (no row yet) is never trusted."""
+        held = self._values.get(key)
+        if stamp is not None and held is not None and held[0] == stamp:
+            return held[1]
+        value = load()
+        if stamp is not None:
+            if len(self._values) >= self._limit:
+                self._values.clear()
+            self._values[key] = (stamp, value)
+        return value
+
+
+process_cache = StampedCache()
+"""The one per-process cache: permission sets by role, the holiday calendar (see README 「性能」)."""

@@ -19,12 +19,14 @@ from flask_appbuilder.models.filters import BaseFilter, BaseFilterConverter, Fil
 from flask_babel import lazy_gettext as _l
 
 from console.introspect import attribute
+from console.ngrams import indexed_search
 
 INT_MAX = 2**31 - 1
 NOTHING = sa.false()
 
 
-def _escape_like(value: str) -> str:
+def escape_like(value: str) -> str:
+    """`value` with LIKE's wildcards and escape character taken literally (escape character `\\`)."""
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -51,7 +53,10 @@ class Contains(BaseFilter):
         text = _text(value)
         if not text:
             return query
-        return query.filter(_column(self).ilike(f"%{_escape_like(text)}%", escape="\\"))
+        search = indexed_search(self.model, self.column_name)
+        if search is not None:  # an n-gram index answers without reading every row (console/ngrams.py)
+            return query.filter(search(text))
+        return query.filter(_column(self).ilike(f"%{escape_like(text)}%", escape="\\"))
 
 
 class StartsWith(BaseFilter):
@@ -64,7 +69,7 @@ class StartsWith(BaseFilter):
         text = _text(value)
         if not text:
             return query
-        return query.filter(_column(self).ilike(f"{_escape_like(text)}%", escape="\\"))
+        return query.filter(_column(self).ilike(f"{escape_like(text)}%", escape="\\"))
 
 
 def _typed(flt: BaseFilter, value: Any) -> Any:

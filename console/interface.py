@@ -1,7 +1,8 @@
 """The data interface of every console view and API: FAB's, made safe and cheap.
 
 - filters come from `ConsoleFilterConverter` (escaped LIKE, parsed ids);
-- list queries eager-load the relations the list shows (no query per row);
+- list queries eager-load the relations the list shows: single records joined into the page's statement,
+  collections in one more statement per page (no query per row);
 - the count is a plain COUNT over the filtered table, not a wrapped subquery;
 - `get` and related lookups accept only ids a database column can hold.
 """
@@ -12,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from sqlalchemy.orm import ColumnProperty, selectinload
+from sqlalchemy.orm import MANYTOONE, ColumnProperty, joinedload, selectinload
 
 from console.filters import INT_MAX, ConsoleFilterConverter
 from console.listargs import clamp_page
@@ -37,13 +38,17 @@ class ConsoleInterface(SQLAInterface):
         self.eager = [name for name in (eager or []) if self.is_relation(name)]
 
     def _eager_options(self) -> list[Any]:
-        return [selectinload(getattr(self.obj, name)) for name in self.eager]
+        # A row's single related record (its department, its case) joins the page's own statement;
+        # a collection (a case's assignments) takes one more statement for the whole page.
+        relations = self.obj.__mapper__.relationships
+        return [(joinedload if relations[name].direction is MANYTOONE else selectinload)(getattr(self.obj, name))
+                for name in self.eager]
 
     def query(self, filters: Any = None, order_column: str = "", order_direction: str = "",
               page: int | None = None, page_size: int | None = None,
               select_columns: list[str] | None = None, outer_default_load: bool = False,
               ) -> tuple[int, list[Any]]:
-        """Count and fetch one page, loading listed relations in one extra query each.
+        """Count and fetch one page, joining listed single relations and loading collections in one query each.
 
         A page or size beyond what OFFSET/LIMIT hold (or below zero) is moved within reach.
         """
@@ -67,7 +72,10 @@ class ConsoleInterface(SQLAInterface):
             return super().apply_order_by(query, order_column, order_direction, aliases_mapping,
                                           bypass_many_to_many, add_pk)
         direction = sa.asc if order_direction == "asc" else sa.desc
-        order = [direction(getattr(self.obj, order_column)).nulls_last()]
+        column = getattr(self.obj, order_column)
+        # NULLS LAST only where a NULL can be: on a NOT NULL column it would keep PostgreSQL from reading
+        # the page off an index (the case list's received_at), and every page would sort the whole table.
+        order = [direction(column).nulls_last() if column.property.columns[0].nullable else direction(column)]
         if add_pk and order_column != self.get_pk_name():
             order.append(direction(self.get_pk()))
         return query.order_by(*order)

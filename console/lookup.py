@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from access.scope import scope_condition
-from console.filters import _escape_like
+from console.filters import escape_like
 from console.interface import valid_pk
 from console.introspect import attribute, attributes
 from extensions import db
@@ -41,7 +41,7 @@ def lookup(model: type, col: str, args: Any) -> dict:
         query = query.where(attr.field.choices_filter())
     text = (args.get("q") or "").replace("\x00", "").strip()[:100]
     if text:
-        pattern = f"%{_escape_like(text)}%"
+        pattern = f"%{escape_like(text)}%"
         query = query.where(sa.or_(*[getattr(related, c).ilike(pattern, escape="\\")
                                      for c in lookup_columns(related) if c != "id"]))
     page = max(valid_pk(args.get("page")) or 1, 1)

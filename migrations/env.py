@@ -31,6 +31,9 @@ def run_migrations_online() -> None:
 
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", skip_empty_revision)
+    from models.case_search import modelled
+
+    conf_args.setdefault("include_name", modelled)
     with target_db.engine.connect() as connection:
         if connection.dialect.name == "sqlite":
             # Batch migrations rebuild SQLite tables (copy, drop, rename); other tables'

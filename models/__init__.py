@@ -27,6 +27,8 @@ from models.saved_filter import SavedFilter
 from models.audit import AuditLog, LoginLog
 from models.audit_chain import AuditChain, AuditVerification
 from models.job import Job, JobKind, JobState
+from models.cache_stamp import CacheStamp
+from models import case_search  # noqa: F401  (the n-gram index behind searches of cases)
 
 __all__ = [
     "Model", "StaffUser", "Department", "Coordinator", "ServiceItem", "DictionaryEntry",
@@ -34,6 +36,7 @@ __all__ = [
     "Supervision", "Satisfaction", "Evaluation", "Criticism", "YearCounter", "Notification",
     "NotificationKind", "SavedFilter", "AuditLog", "LoginLog", "AuditChain", "AuditVerification",
     "Job", "JobKind", "JobState",
+    "CacheStamp",
 ]
 
 SCREEN_MODELS = [

@@ -117,8 +117,10 @@ def test_migrations_build_exactly_the_models_schema(app_ctx):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    with db.engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    from models.case_search import modelled
+
+    with db.engine.connect() as connection:  # the n-gram index tables are made by hand in 0009
+        diff = compare_metadata(MigrationContext.configure(connection, opts={"include_name": modelled}), db.metadata)
     assert diff == []
 
 

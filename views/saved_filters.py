@@ -16,6 +16,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder.baseviews import expose
 from flask_babel import gettext
 
+from console.cache import request_cache
 from console.identity import request_user
 from console.validators import single_line
 from extensions import db
@@ -32,18 +33,19 @@ def query_of(args: Any) -> str:
 
 
 def visible_filters(view_name: str | None = None) -> list[SavedFilter]:
-    """Filters the current user owns or that are shared with one of their roles."""
+    """Filters the current user owns or that are shared with one of their roles (one query per request)."""
     user = request_user()
     if user is None:
         return []
-    from models.saved_filter import saved_filter_role
+    cache = request_cache()
+    if "saved_filters" not in cache:
+        from models.saved_filter import saved_filter_role
 
-    role_ids = [r.id for r in user.roles]
-    shared = sa.select(saved_filter_role.c.saved_filter_id).where(saved_filter_role.c.role_id.in_(role_ids))
-    query = sa.select(SavedFilter).where(sa.or_(SavedFilter.owner_id == user.id, SavedFilter.id.in_(shared)))
-    if view_name:
-        query = query.where(SavedFilter.view == view_name)
-    return list(db.session.execute(query.order_by(SavedFilter.view, SavedFilter.name)).scalars())
+        role_ids = [r.id for r in user.roles]
+        shared = sa.select(saved_filter_role.c.saved_filter_id).where(saved_filter_role.c.role_id.in_(role_ids))
+        query = sa.select(SavedFilter).where(sa.or_(SavedFilter.owner_id == user.id, SavedFilter.id.in_(shared)))
+        cache["saved_filters"] = list(db.session.execute(query.order_by(SavedFilter.view, SavedFilter.name)).scalars())
+    return [f for f in cache["saved_filters"] if not view_name or f.view == view_name]
 
 
 def filter_url(saved: SavedFilter) -> str:

@@ -1,0 +1,83 @@
+"""Stamps of per-process caches; the n-gram search index of cases
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-12-01 01:00:00
+
+- cache_stamp: one row per kind of data console processes keep in memory (role permissions, the holiday
+  calendar); a change writes a new token in its own transaction and every process reloads (models/cache_stamp.py).
+- case_search: the n-gram tokens of each case's title, request, applicant and enterprise (console/ngrams.py,
+  models/case_search.py): an FTS5 table on SQLite, a table with a GIN index per field on PostgreSQL; filled here
+  from the existing cases, kept by the app in the same transaction as the case afterwards.
+- ix_case_received_at_id: the case list's default order (newest first), so a page is read off the index.
+"""
+import uuid
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = '0009'
+down_revision = '0008'
+branch_labels = None
+depends_on = None
+
+
+FIELDS = ('title', 'description', 'applicant_name', 'enterprise_name')
+
+
+def _create_search_index(dialect):
+    if dialect == 'sqlite':
+        op.execute("CREATE VIRTUAL TABLE case_search USING fts5("
+                   + ", ".join(FIELDS) + ", tokenize='ascii', detail='column')")
+        return
+    op.create_table(
+        'case_search',
+        sa.Column('case_id', sa.Integer(), nullable=False),
+        *(sa.Column(name, sa.Text(), nullable=True) for name in FIELDS),
+        sa.ForeignKeyConstraint(['case_id'], ['case.id'], name=op.f('fk_case_search_case_id_case'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('case_id', name=op.f('pk_case_search')),
+    )
+    for name in FIELDS:
+        op.execute(f"CREATE INDEX ix_case_search_{name} ON case_search "
+                   f"USING gin (array_to_tsvector(string_to_array({name}, ' ')))")
+
+
+def _fill_search_index(dialect):
+    from console.ngrams import text_tokens
+
+    conn = op.get_bind()
+    case = sa.table('case', sa.column('id'), *(sa.column(name) for name in FIELDS))
+    key = 'rowid' if dialect == 'sqlite' else 'case_id'
+    target = sa.table('case_search', sa.column(key), *(sa.column(name) for name in FIELDS))
+    last = 0
+    while True:
+        rows = conn.execute(sa.select(case).where(case.c.id > last).order_by(case.c.id).limit(2000)).all()
+        if not rows:
+            return
+        conn.execute(target.insert(), [{key: row.id, **{name: text_tokens(getattr(row, name)) for name in FIELDS}}
+                                       for row in rows])
+        last = rows[-1].id
+
+
+def upgrade():
+    stamps = op.create_table(
+        'cache_stamp',
+        sa.Column('name', sa.String(length=40), nullable=False),
+        sa.Column('token', sa.String(length=32), nullable=False),
+        sa.PrimaryKeyConstraint('name', name=op.f('pk_cache_stamp')),
+    )
+    op.bulk_insert(stamps, [{'name': name, 'token': uuid.uuid4().hex} for name in ('permissions', 'holidays')])
+    dialect = op.get_bind().dialect.name
+    _create_search_index(dialect)
+    _fill_search_index(dialect)
+    with op.batch_alter_table('case', schema=None) as batch_op:
+        batch_op.create_index('ix_case_received_at_id', ['received_at', 'id'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('case', schema=None) as batch_op:
+        batch_op.drop_index('ix_case_received_at_id')
+    op.drop_table('case_search')
+    op.drop_table('cache_stamp')
