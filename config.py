@@ -250,6 +250,10 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "banchengshi@localhost")
 
+    LIST_COUNT_EXACT_MAX = 100_000
+    """A list counts its rows exactly up to this many; beyond, PostgreSQL's planner estimate is shown as
+    约 N 条 (exact counting of a million cases would take longer than the page). SQLite counts exactly; 0: always."""
+
     SERVER_TIMING = os.environ.get("SERVER_TIMING", "") == "1"
     """`1`: every response carries `Server-Timing: sql;dur=<ms>;desc="<statements>"` (console/timing.py)."""
 

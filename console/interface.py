@@ -3,7 +3,8 @@
 - filters come from `ConsoleFilterConverter` (escaped LIKE, parsed ids);
 - list queries eager-load the relations the list shows: single records joined into the page's statement,
   collections in one more statement per page (no query per row);
-- the count is a plain COUNT over the filtered table, not a wrapped subquery;
+- the count is exact up to LIST_COUNT_EXACT_MAX rows, PostgreSQL's estimate above (约 N 条);
+- a page reads its ids first, so a deep page skips index entries rather than whole rows;
 - `get` and related lookups accept only ids a database column can hold.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy.orm import MANYTOONE, ColumnProperty, joinedload, selectinload
 
@@ -26,6 +28,30 @@ def valid_pk(value: Any) -> int | None:
     except (TypeError, ValueError):
         return None
     return pk if 0 < pk <= INT_MAX else None
+
+
+class Count(int):
+    """A row count that may be an estimate (shown as 约 N 条)."""
+
+    estimated: bool
+
+    def __new__(cls, value: int, estimated: bool = False) -> Count:
+        count = super().__new__(cls, value)
+        count.estimated = estimated
+        return count
+
+
+def planner_rows(session: Any, statement: Any) -> int | None:
+    """PostgreSQL's estimate of the rows `statement` returns (EXPLAIN, nothing run); None elsewhere or unsure."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return None
+    try:
+        sql = str(statement.compile(dialect=bind.dialect, compile_kwargs={"literal_binds": True}))
+    except (sa.exc.CompileError, NotImplementedError):
+        return None
+    plan = session.execute(sa.text("EXPLAIN (FORMAT JSON) " + sql.replace(":", r"\:"))).scalar()
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 class ConsoleInterface(SQLAInterface):
@@ -54,14 +80,19 @@ class ConsoleInterface(SQLAInterface):
         """
         base = self._filtered(filters)
         count = self._count(base)
-        query = self.apply_order_by(base, order_column, order_direction, add_pk=True)
-        if not order_column:
-            query = query.order_by(self.get_pk().desc())
         if page_size is not None:
             page_size = min(max(page_size, 1), INT_MAX)
-        query = self.apply_pagination(query, clamp_page(page, page_size), page_size)
-        query = query.options(*self._eager_options())
+        # The page's ids first (from an index when the order has one), then those rows with their relations:
+        # a deep page skips index entries, not whole rows with their joined relations.
+        ids = self._ordered(base.with_entities(self.get_pk()), order_column, order_direction)
+        ids = self.apply_pagination(ids, clamp_page(page, page_size), page_size)
+        query = self._ordered(self.session.query(self.obj), order_column, order_direction)
+        query = query.filter(self.get_pk().in_(ids.subquery().select())).options(*self._eager_options())
         return count, query.all()
+
+    def _ordered(self, query: Any, order_column: str, order_direction: str) -> Any:
+        query = self.apply_order_by(query, order_column, order_direction, add_pk=True)
+        return query if order_column else query.order_by(self.get_pk().desc())
 
     def apply_order_by(self, query: Any, order_column: str, order_direction: str,
                        aliases_mapping: dict | None = None, bypass_many_to_many: bool = False,
@@ -107,7 +138,23 @@ class ConsoleInterface(SQLAInterface):
         return [by_key[key] for key in keys if key in by_key]
 
     def _count(self, query: Any) -> int:
-        return query.order_by(None).with_entities(sa.func.count(sa.distinct(self.get_pk()))).scalar() or 0
+        """How many rows `query` selects: exact up to LIST_COUNT_EXACT_MAX, beyond it PostgreSQL's estimate.
+
+        The exact count reads at most that many index entries plus one; above, the planner's row estimate
+        is shown as 约 N 条 (`Count.estimated`). SQLite has no such estimate and counts on.
+        """
+        ids = query.order_by(None).with_entities(self.get_pk())
+        if len(ids.statement.get_final_froms()) != 1:  # a filter joined another table: count each row once
+            ids = ids.distinct()
+        limit = current_app.config.get("LIST_COUNT_EXACT_MAX") if has_app_context() else None
+        if limit:
+            capped = self.session.scalar(sa.select(sa.func.count()).select_from(ids.limit(limit + 1).subquery()))
+            if capped <= limit:
+                return Count(capped)
+            estimate = planner_rows(self.session, ids.statement)
+            if estimate is not None:
+                return Count(max(estimate, limit + 1), estimated=True)
+        return Count(self.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery())) or 0)
 
     def get(self, id: Any, filters: Any = None, select_columns: list[str] | None = None,
             outer_default_load: bool = False) -> Any:

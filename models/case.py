@@ -112,7 +112,7 @@ class Case(Stamped, Model):
     __tablename__ = "case"
     __table_args__ = (
         sa.Index("ix_case_status_due_date", "status", "due_date"),
-        sa.Index("ix_case_received_at_id", "received_at", "id"),  # the list's default order, page after page
+        sa.Index("ix_case_list_order", "received_at", "id", "status"),  # the list's default order, covering
     )
     __screen__ = Screen(
         label=_l("Cases"), item_label=_l("Case"), route="/cases", menu=MenuGroup.CASES,

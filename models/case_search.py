@@ -60,6 +60,7 @@ class _Found(sa.sql.expression.ColumnElement):
         self.tokens = tokens
 
 
+@compiles(_Found)  # str() of a statement, e.g. in a log line
 @compiles(_Found, "sqlite")
 def _found_sqlite(element: _Found, compiler: Any, **kw: Any) -> str:
     match = " AND ".join(f'{element.field}:"{token}"' for token in element.tokens)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from console.cache import request_cache
 from console.declare import QuickFilter, Screen, field
 from models.base import LabeledEnum, Model, enum_type
 from models.user import StaffUser
@@ -64,3 +65,18 @@ class Notification(Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+def remember_unread(user_id: int, count: int) -> None:
+    """Keep a user's unread count, read together with the user, for the rest of this request (the navbar badge)."""
+    request_cache().setdefault("unread_notifications", {})[user_id] = int(count or 0)
+
+
+def remembered_unread(user_id: int) -> int | None:
+    """The unread count read earlier in this request, if any."""
+    return request_cache().get("unread_notifications", {}).get(user_id)
+
+
+def forget_unread(user_id: int) -> None:
+    """Count again after a notification of the user was read in this request."""
+    request_cache().get("unread_notifications", {}).pop(user_id, None)

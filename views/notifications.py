@@ -11,7 +11,7 @@ from flask_babel import gettext
 
 from console.identity import request_user
 from extensions import db
-from models.notification import Notification
+from models.notification import Notification, forget_unread, remembered_unread
 from views.auth import login_required
 from workdays import clock
 from workflow import notify
@@ -22,6 +22,9 @@ def unread_count() -> int:
     user = request_user()
     if user is None:
         return 0
+    known = remembered_unread(user.id)  # read with the user at the start of the request
+    if known is not None:
+        return known
     return int(db.session.execute(sa.select(sa.func.count()).select_from(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None))).scalar_one())
 
@@ -41,6 +44,7 @@ class NotificationMixin:
         item = widgets["item"]
         if item.read_at is None:
             item.read_at = clock.now()
+            forget_unread(item.user_id)
             db.session.commit()
         return widgets
 

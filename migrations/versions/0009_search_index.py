@@ -9,7 +9,8 @@ Create Date: 2026-12-01 01:00:00
 - case_search: the n-gram tokens of each case's title, request, applicant and enterprise (console/ngrams.py,
   models/case_search.py): an FTS5 table on SQLite, a table with a GIN index per field on PostgreSQL; filled here
   from the existing cases, kept by the app in the same transaction as the case afterwards.
-- ix_case_received_at_id: the case list's default order (newest first), so a page is read off the index.
+- ix_case_list_order: the case list's default order (newest first) with the status it filters on, so the ids of
+  any page, however deep, are read off the index alone.
 """
 import uuid
 
@@ -73,11 +74,11 @@ def upgrade():
     _create_search_index(dialect)
     _fill_search_index(dialect)
     with op.batch_alter_table('case', schema=None) as batch_op:
-        batch_op.create_index('ix_case_received_at_id', ['received_at', 'id'], unique=False)
+        batch_op.create_index('ix_case_list_order', ['received_at', 'id', 'status'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('case', schema=None) as batch_op:
-        batch_op.drop_index('ix_case_received_at_id')
+        batch_op.drop_index('ix_case_list_order')
     op.drop_table('case_search')
     op.drop_table('cache_stamp')
