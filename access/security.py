@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect
+from flask import abort, flash, g, redirect
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import FilterNotEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -366,6 +366,16 @@ class ConsoleSecurityManager(SecurityManager):
             .where(assoc_permissionview_role.c.role_id.in_(role_ids))
         ).all()
         return frozenset((p, v) for p, v in rows)
+
+    def has_access(self, permission_name: str, view_name: str) -> bool:
+        """FAB's check, answered once per request for each (permission, view): a list asks it for every row's
+        buttons and every menu entry."""
+        user = g.get("user")
+        key = (getattr(user, "id", None), permission_name, view_name)
+        answers = request_cache().setdefault("has_access", {})
+        if key not in answers:
+            answers[key] = super().has_access(permission_name, view_name)
+        return answers[key]
 
     def _has_view_access(self, user: Any, permission_name: str, view_name: str) -> bool:
         return (permission_name, view_name) in self.user_permissions(user)

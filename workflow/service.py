@@ -80,8 +80,15 @@ class Effect:
 def allowed_actions(case: Case, actor: Actor) -> list[Transition]:
     """The actions `actor` may take on `case` in its current state (the buttons to show)."""
     return [t for t in TRANSITIONS.values()
-            if actor.can(t.permission) and state_problem(case, t) is None
+            if state_allows(case, t) and actor.can(t.permission)
             and steps.precondition_problem(case, t, actor) is None]
+
+
+def state_allows(case: Case, t: Transition) -> bool:
+    """Whether `t` can run in the case's current state (`state_problem` says why not; this only asks, for every
+    row of a list, without composing the messages)."""
+    return (case.status not in (CaseStatus.ARCHIVED, CaseStatus.VOIDED) and case.status in t.sources
+            and (not case.suspended or t.while_suspended))
 
 
 def state_problem(case: Case, t: Transition) -> str | None:
