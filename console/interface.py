@@ -147,7 +147,7 @@ class ConsoleInterface(SQLAInterface):
         if len(ids.statement.get_final_froms()) != 1:  # a filter joined another table: count each row once
             ids = ids.distinct()
         limit = current_app.config.get("LIST_COUNT_EXACT_MAX") if has_app_context() else None
-        if limit:
+        if limit and self.session.get_bind().dialect.name == "postgresql":  # the only one that can estimate
             capped = self.session.scalar(sa.select(sa.func.count()).select_from(ids.limit(limit + 1).subquery()))
             if capped <= limit:
                 return Count(capped)
