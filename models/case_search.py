@@ -3,12 +3,12 @@
 One row per case holds each searched field as the token text of console/ngrams.py.
 Migration 0009 makes it an FTS5 table on SQLite (rowid = case id, the `ascii`
 tokenizer: every non-ASCII character is part of a token, so the tokens stay as
-written) and a plain table on PostgreSQL with a GIN index per field on the
-tsvector of those same tokens, built without the text parser (whose word rules
-depend on the server's locale; like the 'simple' configuration, no stemming and
-no stop words). The row is rewritten in the same flush, hence the same
-transaction, as the case (`refresh_search_rows`), so a search never sees a case
-without its tokens or tokens of an older title.
+written) and a table of tsvector columns on PostgreSQL, one GIN index each, read
+from those same tokens without the text parser (whose word rules depend on the
+server's locale; like the 'simple' configuration, no stemming and no stop words).
+The row is rewritten in the same flush, hence the same transaction, as the case
+(`refresh_search_rows`), so a search never sees a case without its tokens or
+tokens of an older title.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 
@@ -30,7 +30,9 @@ FIELDS = ("title", "description", "applicant_name", "enterprise_name")
 _sqlite = sa.Table("case_search", sa.MetaData(), sa.Column("rowid", sa.Integer, key="case_id"),
                    *(sa.Column(name, sa.Text) for name in FIELDS))
 _postgresql = sa.Table("case_search", sa.MetaData(), sa.Column("case_id", sa.Integer, primary_key=True),
-                       *(sa.Column(name, sa.Text) for name in FIELDS))
+                       *(sa.Column(name, TSVECTOR) for name in FIELDS))
+# PostgreSQL keeps the tokens as a tsvector: `'社 社保 保'::tsvector` reads space-separated lexemes as they are
+# (no parser, no dictionary), and a stored tsvector needs no rebuilding when a row is checked.
 # Deliberately outside the models' metadata: the FTS5 table is no ordinary table, migration 0009 makes both.
 
 
@@ -70,10 +72,9 @@ def _found_sqlite(element: _Found, compiler: Any, **kw: Any) -> str:
 
 @compiles(_Found, "postgresql")
 def _found_postgresql(element: _Found, compiler: Any, **kw: Any) -> str:
-    column = _postgresql.c[element.field]
     query = " & ".join(f"'{token}'" for token in element.tokens)  # tokens hold no quote (console/ngrams.py)
-    vector = sa.func.array_to_tsvector(sa.func.string_to_array(column, " "))
-    found = sa.select(_postgresql.c.case_id).where(vector.op("@@")(sa.cast(sa.literal(query), TSQUERY)))
+    found = sa.select(_postgresql.c.case_id).where(
+        _postgresql.c[element.field].op("@@")(sa.cast(sa.literal(query), TSQUERY)))
     return compiler.process(Case.id.in_(found), **kw)
 
 

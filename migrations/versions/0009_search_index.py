@@ -7,7 +7,7 @@ Create Date: 2026-12-01 01:00:00
 - cache_stamp: one row per kind of data console processes keep in memory (role permissions, the holiday
   calendar); a change writes a new token in its own transaction and every process reloads (models/cache_stamp.py).
 - case_search: the n-gram tokens of each case's title, request, applicant and enterprise (console/ngrams.py,
-  models/case_search.py): an FTS5 table on SQLite, a table with a GIN index per field on PostgreSQL; filled here
+  models/case_search.py): an FTS5 table on SQLite, tsvector columns with a GIN index each on PostgreSQL; filled here
   from the existing cases, kept by the app in the same transaction as the case afterwards.
 - ix_case_list_order: the case list's default order (newest first) with the status it filters on, so the ids of
   any page, however deep, are read off the index alone.
@@ -16,6 +16,7 @@ import uuid
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = '0009'
@@ -35,14 +36,13 @@ def _create_search_index(dialect):
     op.create_table(
         'case_search',
         sa.Column('case_id', sa.Integer(), nullable=False),
-        *(sa.Column(name, sa.Text(), nullable=True) for name in FIELDS),
+        *(sa.Column(name, postgresql.TSVECTOR(), nullable=True) for name in FIELDS),
         sa.ForeignKeyConstraint(['case_id'], ['case.id'], name=op.f('fk_case_search_case_id_case'),
                                 ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('case_id', name=op.f('pk_case_search')),
     )
     for name in FIELDS:
-        op.execute(f"CREATE INDEX ix_case_search_{name} ON case_search "
-                   f"USING gin (array_to_tsvector(string_to_array({name}, ' ')))")
+        op.create_index(f'ix_case_search_{name}', 'case_search', [name], unique=False, postgresql_using='gin')
 
 
 def _fill_search_index(dialect):
