@@ -119,7 +119,7 @@ def test_migrations_build_exactly_the_models_schema(app_ctx):
 
     from models.case_search import modelled
 
-    with db.engine.connect() as connection:  # the n-gram index tables are made by hand in 0009
+    with db.engine.connect() as connection:  # the n-gram index tables are made by hand in 0010
         diff = compare_metadata(MigrationContext.configure(connection, opts={"include_name": modelled}), db.metadata)
     assert diff == []
 

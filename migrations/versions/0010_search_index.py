@@ -1,7 +1,7 @@
 """Stamps of per-process caches; the n-gram search index of cases
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-01 01:00:00
 
 - cache_stamp: one row per kind of data console processes keep in memory (role permissions, the holiday
@@ -19,8 +19,8 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
