@@ -1,7 +1,7 @@
 """The n-gram search index of cases: title, request, applicant and enterprise, findable by any 1–2 characters.
 
 One row per case holds each searched field as the token text of console/ngrams.py.
-Migration 0009 makes it an FTS5 table on SQLite (rowid = case id, the `ascii`
+Migration 0010 makes it an FTS5 table on SQLite (rowid = case id, the `ascii`
 tokenizer: every non-ASCII character is part of a token, so the tokens stay as
 written) and a table of tsvector columns on PostgreSQL, one GIN index each, read
 from those same tokens without the text parser (whose word rules depend on the
@@ -33,7 +33,7 @@ _postgresql = sa.Table("case_search", sa.MetaData(), sa.Column("case_id", sa.Int
                        *(sa.Column(name, TSVECTOR) for name in FIELDS))
 # PostgreSQL keeps the tokens as a tsvector: `'社 社保 保'::tsvector` reads space-separated lexemes as they are
 # (no parser, no dictionary), and a stored tsvector needs no rebuilding when a row is checked.
-# Deliberately outside the models' metadata: the FTS5 table is no ordinary table, migration 0009 makes both.
+# Deliberately outside the models' metadata: the FTS5 table is no ordinary table, migration 0010 makes both.
 
 
 def modelled(name: str | None, type_: str, parent_names: dict) -> bool:
