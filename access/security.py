@@ -35,6 +35,7 @@ from access.login_view import ConsoleAuthDBView
 from access.passwords import PasswordPolicy
 from access.role_views import ConsoleRoleView
 from access.system import SYSTEM_ACCOUNT_REFUSED, SYSTEM_USERNAME, GuardsSystemAccount
+from console.api_errors import ApiErrors, error_json
 from console.cache import process_cache, request_cache
 from console.declare import MenuGroup
 from console.formatting import display
@@ -160,8 +161,8 @@ class ConsoleGroupView(UserGroupModelView):
     include_route_methods: set[str] = set()
 
 
-class ConsoleSecurityApi(SecurityApi):
-    """FAB's token login, documented with the 429 its rate limit answers."""
+class ConsoleSecurityApi(ApiErrors, SecurityApi):
+    """FAB's token login, refusing in the API's one error shape, documented with the 429 of its rate limit."""
 
     def add_api_spec(self, api_spec: Any) -> None:
         super().add_api_spec(api_spec)
@@ -210,19 +211,18 @@ class ConsoleSecurityManager(SecurityManager):
 
     def create_jwt_manager(self, app: Any) -> Any:
         """FAB's JWT manager, answering every token problem with 401 and a Chinese message."""
-        from flask import jsonify
         from flask_babel import gettext
 
         manager = super().create_jwt_manager(app)
 
         def unauthorized(reason: str = "") -> Any:
-            return jsonify(message=gettext("Please log in first.")), 401
+            return error_json(401, gettext("Please log in first."))
 
         def invalid(reason: str = "") -> Any:
-            return jsonify(message=gettext("The access token is invalid; log in again.")), 401
+            return error_json(401, gettext("The access token is invalid; log in again."))
 
         def expired(header: Any, payload: Any) -> Any:
-            return jsonify(message=gettext("The access token has expired; log in again.")), 401
+            return error_json(401, gettext("The access token has expired; log in again."))
 
         def claims(identity: Any) -> dict:
             user = self.get_user_by_id(int(identity))

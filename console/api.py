@@ -20,7 +20,8 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from console.api_query import chinese_fab_message, query_problem
+from console.api_errors import ApiErrors, field_errors
+from console.api_query import query_problem
 from console.api_schema import ConsoleSchemaConverter
 from console.api_spec import ERROR_RESPONSES, ApiSpecMixin
 from console.build import view_permissions
@@ -53,15 +54,6 @@ def load_record(schema: Any, data: dict, **kwargs: Any) -> Any:
     return copy.copy(schema).load(data, **kwargs)
 
 
-def stringify(messages: Any) -> Any:
-    """Marshmallow's error structure with every lazy message turned into text."""
-    if isinstance(messages, dict):
-        return {str(k): stringify(v) for k, v in messages.items()}
-    if isinstance(messages, (list, tuple)):
-        return [stringify(m) for m in messages]
-    return str(messages)
-
-
 def _api_names(model: type, place: str) -> list[str]:
     """API field names for a place: relations by their foreign key, collections left out."""
     result = ["id"] if place in ("list", "show") else []
@@ -80,7 +72,7 @@ def _api_names(model: type, place: str) -> list[str]:
     return result
 
 
-class ConsoleApi(ApiSpecMixin, DataScopeMixin, ModelRestApi):
+class ConsoleApi(ApiErrors, ApiSpecMixin, DataScopeMixin, ModelRestApi):
     """Base of every generated REST API."""
 
     model: type
@@ -121,7 +113,7 @@ class ConsoleApi(ApiSpecMixin, DataScopeMixin, ModelRestApi):
         try:
             request.get_data(cache=True)
         except RequestEntityTooLarge:
-            return self.response(413, message=gettext("The submitted data is too large."))
+            return self.error(413, gettext("The submitted data is too large."))
         return None
 
     def _refuse_unreadable_query(self) -> Any:
@@ -129,33 +121,6 @@ class ConsoleApi(ApiSpecMixin, DataScopeMixin, ModelRestApi):
         (`q=1e+5`, a page of 2**70 or -1) reached the database as a 500 (console.api_query)."""
         problem = query_problem(self, (request.endpoint or "").rpartition(".")[2], request.args.get("q"))
         return self.response_400(problem) if problem else None
-
-    # ---- responses in Chinese ---------------------------------------------------------
-
-    def response_400(self, message: Any = None) -> Any:
-        text = stringify(message or gettext("The request is malformed."))
-        if isinstance(text, str):
-            text = chinese_fab_message(text)
-        return self.response(400, message=text)
-
-    def response_401(self) -> Any:
-        return self.response(401, message=gettext("Please log in first."))
-
-    def response_403(self) -> Any:
-        return self.response(403, message=gettext("You do not have permission to do this."))
-
-    def response_404(self) -> Any:
-        return self.response(404, message=gettext("No such record."))
-
-    def response_409(self, message: Any = None) -> Any:
-        """The record changed underneath, or conflicts with another."""
-        return self.response(409, message=stringify(message or gettext("Conflict.")))
-
-    def response_422(self, message: Any = None) -> Any:
-        return self.response(422, message=stringify(message or gettext("The data could not be processed.")))
-
-    def response_500(self, message: Any = None) -> Any:
-        return self.response(500, message=gettext("Internal error; it has been logged."))
 
     def _get_field_info(self, field: Any, filter_rel_field: Any, page: Any = None, page_size: Any = None) -> dict:
         # FAB calls gettext('') for a field without a description, which returns the
@@ -224,13 +189,10 @@ class ConsoleApi(ApiSpecMixin, DataScopeMixin, ModelRestApi):
             return operation(*args)
         except ValidationError as err:
             session.rollback()
-            return self.response_422(message=err.messages)
+            return self.refuse_fields(field_errors(err.messages))
         except ConsoleError as exc:
             session.rollback()
-            body = {"message": str(exc)}
-            if exc.fields:
-                body["fields"] = stringify(exc.fields)
-            return self.response(exc.status, **body)
+            return self.error(exc.status, str(exc), exc.fields)
         except StaleDataError:
             session.rollback()
             return self.response_409(gettext("This record was changed by someone else; reload and try again."))
@@ -255,7 +217,7 @@ class ConsoleApi(ApiSpecMixin, DataScopeMixin, ModelRestApi):
             return self.response_400(gettext("The body must be a JSON object."))
         unknown = sorted(set(data) - set(self.add_columns))
         if unknown:
-            return self.response_422({k: [gettext("This field cannot be set.")] for k in unknown})
+            return self.response_400(errors={k: [gettext("This field cannot be set.")] for k in unknown})
 
         def create() -> Any:
             item = self.create_item(data)
@@ -275,7 +237,7 @@ class ConsoleApi(ApiSpecMixin, DataScopeMixin, ModelRestApi):
         drop_unchanged_masks(item, data)
         unknown = sorted(set(data) - set(self.edit_columns))
         if unknown:
-            return self.response_422({k: [gettext("This field cannot be set.")] for k in unknown})
+            return self.response_400(errors={k: [gettext("This field cannot be set.")] for k in unknown})
         if version is not None and version != item.version:
             return self.response_409(gettext("This record was changed by someone else; reload and try again."))
 

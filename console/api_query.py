@@ -10,6 +10,7 @@ still says itself.
 
 from __future__ import annotations
 
+import copy
 import json
 import urllib.parse
 from typing import Any
@@ -21,6 +22,7 @@ from flask_appbuilder.api.schemas import get_info_schema, get_item_schema, get_l
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from console.filters import INT_MAX
 from console.listargs import PAGE_MAX
 
 SCHEMAS = {"get_list": get_list_schema, "get": get_item_schema, "info": get_info_schema}
@@ -138,3 +140,46 @@ def chinese_fab_message(text: str) -> str:
     if text.startswith("400 Bad Request"):  # werkzeug's BadRequest, turned into text by FAB's `safe`
         return gettext("The request is malformed.")
     return text
+
+
+FILTER_VALUE = {"anyOf": [{"type": "string", "maxLength": 50}, {"type": "integer", "minimum": -INT_MAX,
+                                                                 "maximum": INT_MAX}, {"type": "boolean"}]}
+"""A filter's value: the console's filters read any of these, an unreadable one as 'no match'."""
+
+
+def query_schema(api: Any, endpoint: str) -> dict:
+    """The JSON schema of `q` that `query_problem` accepts for `endpoint` of `api`, for the OpenAPI document.
+
+    FAB's schema narrowed by the same declarations the checks above read: the sort and filter
+    columns, each column's operators, the page bounds; sizes bounded so that a URL stays below
+    MAX_URL_LENGTH (a longer one answers 414 before anything reads it).
+    """
+    schema = copy.deepcopy(SCHEMAS[endpoint])
+    properties = schema["properties"]
+    schema["additionalProperties"] = False
+    readable = list(api.list_columns if endpoint == "get_list" else api.show_columns)
+    for key in ("columns", "select_columns"):
+        if key in properties:
+            properties[key] = {"type": "array", "uniqueItems": True, "maxItems": len(readable),
+                               "items": {"type": "string", "enum": readable}}
+    if endpoint == "get_list":
+        # `columns` and `select_columns` together are refused; the document names one of them.
+        properties.pop("select_columns", None)
+        properties["order_column"] = {"type": "string", "enum": list(api.order_columns)}
+        properties["page"] = {"type": "integer", "minimum": 0, "maximum": PAGE_MAX}
+        properties["page_size"] = {"type": "integer", "minimum": 1, "maximum": api.max_page_size}
+        filters = api._filters.get_search_filters()
+        properties["filters"] = {"type": "array", "maxItems": 5, "items": {"anyOf": [
+            {"type": "object", "required": ["col", "opr", "value"], "additionalProperties": False,
+             "properties": {"col": {"type": "string", "enum": [column]},
+                            "opr": {"type": "string", "enum": sorted({f.arg_name for f in classes})},
+                            "value": FILTER_VALUE}}
+            for column, classes in filters.items() if column in api.search_columns]}}
+    if endpoint == "info":
+        page = {"type": "object", "additionalProperties": False, "properties": {
+            "page": {"type": "integer", "minimum": 0, "maximum": PAGE_MAX},
+            "page_size": {"type": "integer", "minimum": 1, "maximum": api.max_page_size}}}
+        for key, names in (("add_columns", api.add_columns), ("edit_columns", api.edit_columns)):
+            properties[key] = {"type": "object", "additionalProperties": False,
+                               "properties": {name: page for name in names}}
+    return schema

@@ -10,9 +10,10 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate
 
+from console.api_errors import MISSING_RECORD
 from console.interface import INT_MAX, valid_pk
 from console.introspect import attribute, attributes
-from console.validators import max_length_message, text_rule
+from console.validators import Rule, max_length_message, text_rule
 
 MESSAGES = {
     "required": _l("This field is required."),
@@ -38,12 +39,27 @@ def _exists_validator(model: type, choices_filter: Any) -> Any:
         if value is None:
             return
         if valid_pk(value) is None:
-            raise ValidationError(gettext("The chosen record does not exist."))
+            raise ValidationError(str(MISSING_RECORD))
         query = sa.select(model.id).where(model.id == value, scope_condition(model))
         if db.session.execute(query).first() is None:
-            raise ValidationError(gettext("The chosen record does not exist."))
+            raise ValidationError(str(MISSING_RECORD))
 
     return check
+
+
+def value_rules(model: type, name: str) -> list[Rule]:
+    """The rules a column's value must pass on the API: the text rule of a string, then the field's
+    declared ones (phone, ID number …). The schemas check them; the OpenAPI document states them."""
+    sa_col = model.__mapper__.columns.get(name)
+    if sa_col is None:
+        return []
+    rules: list[Rule] = []
+    declared = attribute(model, name)
+    if isinstance(sa_col.type, sa.String) and not isinstance(sa_col.type, sa.Enum):
+        rules.append(text_rule(declared.multiline if declared is not None else isinstance(sa_col.type, sa.Text)))
+    if declared is not None:
+        rules.extend(declared.field.validators)
+    return rules
 
 
 class LocalDateTime(fields.DateTime):
@@ -103,18 +119,13 @@ class ConsoleSchemaConverter(Model2SchemaConverter):
             field.allow_none = bool(sa_col is not None and sa_col.nullable)
         if sa_col is None:
             return field
-        validators: list[Any] = []
-        declared = attribute(model, name)
+        validators: list[Any] = [_rule_validator(rule) for rule in value_rules(model, name)]
         if isinstance(sa_col.type, sa.String) and not isinstance(sa_col.type, sa.Enum):
-            multiline = declared.multiline if declared is not None else isinstance(sa_col.type, sa.Text)
-            validators.append(_rule_validator(text_rule(multiline)))
             if sa_col.type.length:
                 validators.append(validate.Length(max=sa_col.type.length,
                                                   error=str(max_length_message(sa_col.type.length))))
         if isinstance(sa_col.type, sa.Integer):
             validators.append(validate.Range(min=-INT_MAX, max=INT_MAX, error=gettext("Number out of range.")))
-        if declared is not None:
-            validators.extend(_rule_validator(r) for r in declared.field.validators)
         for attr in attributes(model):
             if attr.fk_name == name:
                 validators.append(_exists_validator(attr.related_model, attr.field.choices_filter))

@@ -4,31 +4,34 @@ from __future__ import annotations
 
 from typing import Any
 
+from console.api_errors import ERROR_SCHEMA
+from console.api_query import query_schema
+from console.api_schema import value_rules
+from console.interface import INT_MAX
+from console.introspect import attributes
 
-def _error_response(description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": {
-        "type": "object",
-        "properties": {
-            "message": {"description": "A Chinese message, or Chinese messages per field"},
-            "fields": {"type": "object", "additionalProperties": {"type": "string"}},
-        },
-    }}}}
-
-
-ERROR_RESPONSES = {
-    "400": _error_response("Bad request"), "401": _error_response("Not logged in or token invalid"),
-    "403": _error_response("Not permitted"), "404": _error_response("No such record within the user's scope"),
-    "409": _error_response("Conflict: changed underneath, not allowed in this state, or a duplicate"),
-    "422": _error_response("Values that cannot be processed"), "429": _error_response("Too many requests"),
-    "500": _error_response("Server error"),
+ERROR_DESCRIPTIONS = {
+    "400": "请求格式错误（JSON、查询参数 q），或取值不符合本文档声明的规则",
+    "401": "未登录或令牌无效", "403": "无权执行此操作", "404": "记录不存在（或不在本人数据范围内）",
+    "405": "该地址不接受此请求方法",
+    "409": "冲突：记录已被他人更新（version 过期）、当前状态不允许此操作，或与已有记录重复",
+    "413": "提交的数据过大", "414": "网址过长（超过 8 KB）",
+    "422": "格式与取值都符合本文档，但服务器上的数据不接受：所指的记录不存在或已停用，或时间晚于当前时间",
+    "429": "请求过于频繁", "500": "服务器内部错误",
 }
-"""Every error the console's API answers with; each operation lists the ones it can give."""
+"""Every status the console's API refuses with (console/api_errors.py has the rule)."""
+
+ERROR_RESPONSES = {code: {"description": text, "content": {"application/json": {
+    "schema": {"$ref": "#/components/schemas/Error"}}}} for code, text in ERROR_DESCRIPTIONS.items()}
+"""Every error answer, each with the one error body; each operation lists the ones it can give."""
 
 OPERATION_ERRORS = {
-    "get_list": ("400", "401", "403", "422"), "info": ("400", "401", "403", "422"),
-    "get": ("400", "401", "403", "404", "422"), "post": ("400", "401", "403", "409", "422"),
-    "put": ("400", "401", "403", "404", "409", "422"), "delete": ("401", "403", "404", "409", "422"),
+    "get_list": ("400", "401", "403"), "info": ("400", "401", "403"),
+    "get": ("400", "401", "403", "404"), "post": ("400", "401", "403", "409", "413", "422"),
+    "put": ("400", "401", "403", "404", "409", "413", "422"), "delete": ("401", "403", "404", "409", "422"),
 }
+"""What each generated operation can answer (414 and 405 every operation: views/openapi.finalize)."""
+
 
 class ApiSpecMixin:
     """Mixed into ConsoleApi: corrects what FAB writes into the OpenAPI document."""
@@ -81,10 +84,36 @@ class ApiSpecMixin:
         # (FAB's say `message` is always a string); ours describe what we answer.
         for code, response in ERROR_RESPONSES.items():
             api_spec.components.responses[code] = response
+        if "Error" not in api_spec.components.schemas:
+            api_spec.components.schema("Error", ERROR_SCHEMA)
+
+    def _document_rules(self, api_spec: Any) -> None:
+        """The request bodies state the rules the API checks: each column's value rules (the same
+        Rule objects the schemas run), and ids of related records from 1."""
+        keys = {a.fk_name for a in attributes(self.model) if a.kind == "relation"}
+        for suffix in ("post", "put"):
+            schema = api_spec.components.schemas.get(f"{self.__class__.__name__}.{suffix}")
+            if schema is None:
+                continue
+            for name, prop in schema.get("properties", {}).items():
+                for rule in value_rules(self.model, name):
+                    prop.update(rule.schema)
+                if name in keys:
+                    prop.update(minimum=1, maximum=INT_MAX,
+                                description="所指记录的 id；不存在或不在本人数据范围内时答 422")
+
+    @staticmethod
+    def _document_query(operation: dict, schema: dict) -> None:
+        for parameter in operation.get("parameters", []):
+            if parameter.get("name") == "q" and parameter.get("in") == "query":
+                parameter["content"] = {"application/json": {"schema": schema}}
+                parameter["description"] = ("rison，如 (page:0,page_size:25)，或同样内容的 JSON；不符合此处规则的 q "
+                                            "答 400")
 
     def add_api_spec(self, api_spec: Any) -> None:
         """FAB's paths with exact ids and every error code each operation can answer."""
         super().add_api_spec(api_spec)
+        self._document_rules(api_spec)
         for path, operations in api_spec._paths.items():
             if not path.startswith(self.route_base):
                 continue
@@ -93,11 +122,15 @@ class ApiSpecMixin:
                         "post": "post", "put": "put", "delete": "delete"}[method]
                 responses = {str(code): value for code, value in operation.get("responses", {}).items()}
                 operation["responses"] = responses
+                for code in [c for c in responses if c.startswith("4") and c not in OPERATION_ERRORS[name]]:
+                    del responses[code]  # FAB documents 422s its own code gives; ours does not
                 for code in OPERATION_ERRORS[name]:
                     responses.setdefault(code, {"$ref": f"#/components/responses/{code}"})
                 self._document_answer(name, responses)
                 if name == "get":
                     self._document_reveal(operation)
+                if name in ("get", "get_list", "info"):
+                    self._document_query(operation, query_schema(self, name))
                 for parameter in operation.get("parameters", []):
                     if parameter.get("name") == "pk" and parameter.get("in") == "path":
                         parameter["schema"] = {"type": "integer", "minimum": 0}

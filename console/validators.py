@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -17,10 +17,15 @@ from flask_babel import lazy_gettext as _l
 
 @dataclass(frozen=True)
 class Rule:
-    """A named check: `check(value)` returns None when the value is acceptable."""
+    """A named check: `check(value)` returns None when the value is acceptable.
+
+    `schema` states the same rule in JSON Schema (a `pattern`, a `format`), for the API's
+    OpenAPI document; a check digit no pattern can state is named by its `format`.
+    """
 
     name: str
     check: Callable[[Any], Any]
+    schema: dict = field(default_factory=dict, compare=False)
 
     def __call__(self, value: Any) -> Any:
         if value is None or value == "":
@@ -106,12 +111,25 @@ def _check_single_line(value: Any) -> Any:
     return None
 
 
-phone_number = Rule("phone", _check_phone)
-id_number = Rule("id_number", _check_id_number)
-credit_code = Rule("credit_code", _check_credit_code)
-printable = Rule("printable", _check_multi_line)
+def _pattern(*alternatives: re.Pattern) -> str:
+    """One JSON Schema pattern matching what any of the expressions matches, or the empty text."""
+    return "^(|" + "|".join(f"({a.pattern.strip('^$')})" for a in alternatives) + ")$"
+
+
+def _without(*classes: re.Pattern) -> str:
+    """A JSON Schema pattern for text holding no character of the given character classes."""
+    return "^[^" + "".join(c.pattern[1:-1] for c in classes) + "]*$"
+
+
+phone_number = Rule("phone", _check_phone, {"pattern": _pattern(MOBILE, LANDLINE, SERVICE)})
+id_number = Rule("id_number", _check_id_number,
+                 {"pattern": r"^(\d{17}[\dXx])?$", "format": "gb11643-id-number"})
+credit_code = Rule("credit_code", _check_credit_code,
+                   {"pattern": f"^([{CREDIT_ALPHABET}{CREDIT_ALPHABET.lower()}]{{18}})?$",
+                    "format": "gb32100-credit-code"})
+printable = Rule("printable", _check_multi_line, {"pattern": _without(CONTROL)})
 """Applied to every multi-line text on every channel (forms, API, workflow actions, imports, answers)."""
-single_line = Rule("single_line", _check_single_line)
+single_line = Rule("single_line", _check_single_line, {"pattern": _without(CONTROL, LINE_BREAKS)})
 """Applied to every single-line text on every channel: `printable` without line breaks and tabs."""
 
 

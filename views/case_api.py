@@ -9,15 +9,13 @@ from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext
 
-from console.api import load_record, stringify
+from console.api import load_record
 from console.errors import ConsoleError
 from models import Case
 from workflow import registration
 from workflow.params import openapi_schema
 from workflow.service import Actor, execute
 from workflow.transitions import TRANSITIONS
-
-ERROR_CODES = {400: "400", 401: "401", 403: "403", 404: "404", 409: "409", 422: "422"}
 
 
 class CaseApiMixin:
@@ -48,10 +46,7 @@ class CaseApiMixin:
         try:
             case = execute(pk, action, body, Actor.current("api"), version=body.get("version"))
         except ConsoleError as exc:
-            payload: dict[str, Any] = {"message": str(exc)}
-            if exc.fields:
-                payload["fields"] = stringify(exc.fields)
-            return self.response(exc.status, **payload)
+            return self.error(exc.status, str(exc), exc.fields)
         return self.response(200, id=case.id, result=self._mask(self.show_model_schema.dump(case)))
 
     def add_api_spec(self, api_spec: Any) -> None:
@@ -65,7 +60,7 @@ class CaseApiMixin:
                 "application/json": {"schema": {"type": "object", "properties": {
                     "id": {"type": "integer"},
                     "result": {"$ref": f"#/components/schemas/{self.__class__.__name__}.get"}}}}}}}
-            for code in ("400", "401", "403", "404", "409"):
+            for code in ("400", "401", "403", "404", "409", "422"):
                 responses[code] = {"$ref": f"#/components/responses/{code}"}
             api_spec.path(path=f"{self.route_base}/{{pk}}/actions/{t.action.value}", operations={"post": {
                 "summary": str(t.label),

@@ -12,6 +12,8 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from console.api_errors import error_body
+
 log = logging.getLogger(__name__)
 
 
@@ -47,7 +49,7 @@ def error_response(code: int, detail: str | None = None) -> Any:
     title, message = _messages().get(code, (gettext("Error"), gettext("The request failed.")))
     message = detail or message
     if wants_json():
-        return jsonify(message=message), code
+        return jsonify(error_body(message)), code
     if "user" not in g:
         # Errors raised before FAB's own hook ran (CSRF) still render the navbar.
         g.user = current_user

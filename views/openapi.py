@@ -13,25 +13,34 @@ from typing import Any
 from flask import current_app
 from flask_appbuilder.api import BaseApi, expose, safe
 from flask_appbuilder.api.manager import OpenApi
-from flask_babel import gettext
 from flask_jwt_extended import verify_jwt_in_request
 
+from console.api_errors import ApiErrors
 from console.identity import request_user
 
 
 def finalize(spec: dict) -> dict:
-    """Every operation that needs a token documents 401 and 403."""
+    """Every operation documents 414 (any URL longer than MAX_URL_LENGTH), one with a body 413, one that
+    needs a token 401 and 403; every 4xx points at the one error answer of its status."""
     for operations in spec.get("paths", {}).values():
         for operation in operations.values():
-            if not isinstance(operation, dict) or not operation.get("security"):
+            if not isinstance(operation, dict):
                 continue
             responses = operation.setdefault("responses", {})
-            for code in ("401", "403"):
-                responses.setdefault(code, {"$ref": f"#/components/responses/{code}"})
+            codes = ["414"]
+            if operation.get("security"):
+                codes += ["401", "403"]
+            if "requestBody" in operation:
+                codes.append("413")
+            for code in codes:
+                responses.setdefault(code, {})
+            for code in list(responses):
+                if str(code).startswith("4"):
+                    responses[code] = {"$ref": f"#/components/responses/{code}"}
     return spec
 
 
-class ConsoleOpenApi(OpenApi):
+class ConsoleOpenApi(ApiErrors, OpenApi):
     """/api/v1/_openapi for every logged-in user."""
 
     @expose("/<version>/_openapi")
@@ -63,7 +72,7 @@ class ConsoleOpenApi(OpenApi):
         """
         verify_jwt_in_request(optional=True)
         if request_user() is None:
-            return self.response(401, message=gettext("Please log in first."))
+            return self.response_401()
         spec = self._create_api_spec(version)
         found = False
         for view in current_app.appbuilder.baseviews:
@@ -71,7 +80,7 @@ class ConsoleOpenApi(OpenApi):
                 view.add_api_spec(spec)
                 found = True
         if not found:
-            return self.response(404, message=gettext("No such record."))
+            return self.response_404()
         return self.response(200, **finalize(spec.to_dict()))
 
 

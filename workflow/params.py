@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from console.api_errors import MISSING_OR_INACTIVE
 from console.errors import ConsoleError
 from console.interface import INT_MAX
 from console.validators import text_rule
@@ -40,7 +41,7 @@ class Param:
 
 
 class ParamError(ConsoleError):
-    """Invalid action input: a message per field (HTTP 400)."""
+    """Invalid action input: a message per field (HTTP 400; 422 when it only names records not there)."""
 
     status = 400
 
@@ -166,12 +167,14 @@ def parse(params: Sequence[Param], raw: Mapping[str, Any], *, multi: Any = None)
     """
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
+    missing: set[str] = set()
     for param in params:
         source = multi(param.name) if (multi is not None and param.kind == "departments") else raw.get(param.name)
         try:
             value = _convert(param, source)
         except LookupError:
-            errors[param.name] = gettext("The chosen record does not exist or is deactivated.")
+            errors[param.name] = str(MISSING_OR_INACTIVE)
+            missing.add(param.name)
             continue
         except (ValueError, TypeError) as exc:
             errors[param.name] = _message(param, *exc.args[:2])
@@ -182,7 +185,9 @@ def parse(params: Sequence[Param], raw: Mapping[str, Any], *, multi: Any = None)
         values[param.name] = value
     if errors:
         first = next(iter(errors.values()))
-        raise ParamError(gettext("Please correct the marked fields: %(first)s", first=first), fields=errors)
+        # Only records that are not there: the body was valid, the data refuses it (422).
+        raise ParamError(gettext("Please correct the marked fields: %(first)s", first=first), fields=errors,
+                         status=422 if set(errors) == missing else None)
     return values
 
 
