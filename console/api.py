@@ -23,7 +23,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from console.api_errors import ApiErrors, field_errors
 from console.api_query import query_problem
 from console.api_schema import ConsoleSchemaConverter
-from console.api_spec import ERROR_RESPONSES, ApiSpecMixin
+from console.api_spec import ApiSpecMixin
 from console.build import view_permissions
 from console.cache import request_cache
 from console.errors import ConsoleError
@@ -79,7 +79,6 @@ class ConsoleApi(ApiErrors, ApiSpecMixin, DataScopeMixin, ModelRestApi):
     model2schemaconverter = ConsoleSchemaConverter
     allow_browser_login = False
     method_permission_name = API_METHOD_PERMISSIONS
-    responses = ERROR_RESPONSES
 
     # Ids are integers on every route (FAB types PUT and DELETE as strings, so a
     # GET of /abc answered 405 while PUT of /abc went through to the database).

@@ -29,17 +29,19 @@ MISSING_RECORD = _l("The chosen record does not exist.")
 MISSING_OR_INACTIVE = _l("The chosen record does not exist or is deactivated.")
 """What a field naming a record that is not there says; such refusals alone answer 422."""
 
-ERROR_SCHEMA = {
-    "type": "object",
-    "required": ["message", "errors"],
-    "additionalProperties": False,
-    "properties": {
-        "message": {"type": "string", "description": "一句中文说明"},
-        "errors": {"type": "object", "description": "出错的字段 → 中文说明（没有字段出错时为空）",
-                   "additionalProperties": {"type": "array", "items": {"type": "string"}}},
-    },
-}
-"""The JSON schema of every error body (components/schemas/Error)."""
+def error_schema() -> dict:
+    """The JSON schema of every error body (components/schemas/Error), described in the request's language."""
+    return {
+        "type": "object",
+        "required": ["message", "errors"],
+        "additionalProperties": False,
+        "properties": {
+            "message": {"type": "string", "description": gettext("One sentence saying what is wrong")},
+            "errors": {"type": "object",
+                       "description": gettext("Field at fault → what is wrong with it (empty when no field is)"),
+                       "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+        },
+    }
 
 
 def chinese(text: Any) -> str:

@@ -90,6 +90,8 @@ def _list_problem(api: Any, args: dict) -> str | None:
                            problem=PROBLEMS["integer"])
     if not 0 <= args.get("page", 0) <= PAGE_MAX:
         return gettext("The page number must be between 0 and %(max)d (the first page is 0).", max=PAGE_MAX)
+    if not 1 <= args.get("page_size", 1) <= api.max_page_size:
+        return _page_size_problem(api)
     order = args.get("order_column")
     if order and order not in api.order_columns:
         return gettext("The list cannot be sorted by that column.")
@@ -99,6 +101,25 @@ def _list_problem(api: Any, args: dict) -> str | None:
             return gettext("The list cannot be filtered by that column.")
         if not filters._rest_check_valid_filter_operation(item["col"], item["opr"]):
             return gettext("That comparison is not available for this column.")
+    return None
+
+
+def _page_size_problem(api: Any) -> str:
+    return gettext("The page size must be between 1 and %(max)d.", max=api.max_page_size)
+
+
+def _info_problem(api: Any, args: dict) -> str | None:
+    """The pages of related choices _info lists: the same bounds as a list's."""
+    for key, names in (("add_columns", api.add_columns), ("edit_columns", api.edit_columns)):
+        for name, paging in args.get(key, {}).items():
+            if name not in names:
+                return gettext("In the query parameter q, %(part)s %(problem)s.", part=PARTS[key],
+                               problem=PROBLEMS["enum"])
+            page, size = paging.get("page", 0), paging.get("page_size", 1)
+            if not (_whole(page) and 0 <= page <= PAGE_MAX):
+                return gettext("The page number must be between 0 and %(max)d (the first page is 0).", max=PAGE_MAX)
+            if not (_whole(size) and 1 <= size <= api.max_page_size):
+                return _page_size_problem(api)
     return None
 
 
@@ -118,6 +139,8 @@ def query_problem(api: Any, endpoint: str, value: str | None) -> str | None:
         return problem
     if args.get("columns") and args.get("select_columns"):
         return gettext("Name either the columns to return or the columns to select, not both.")
+    if endpoint == "info":
+        return _info_problem(api, args)
     return _list_problem(api, args) if endpoint == "get_list" else None
 
 

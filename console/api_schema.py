@@ -62,6 +62,15 @@ def value_rules(model: type, name: str) -> list[Rule]:
     return rules
 
 
+class StrictBoolean(fields.Boolean):
+    """true and false only, as the document says (marshmallow's Boolean also takes 0, 1, "yes" …)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 class LocalDateTime(fields.DateTime):
     """Times are stored as naive China Standard Time; the API speaks RFC 3339 with +08:00."""
 
@@ -113,6 +122,10 @@ class ConsoleSchemaConverter(Model2SchemaConverter):
         elif sa_col is not None and isinstance(sa_col.type, sa.Numeric):
             # JSON numbers, not Decimal strings, so clients and the schema agree.
             field = fields.Float(required=field.required, allow_none=sa_col.nullable)
+        elif isinstance(field, fields.Boolean):
+            field = StrictBoolean(required=field.required, allow_none=field.allow_none)
+        elif isinstance(field, fields.Integer):
+            field.strict = True  # whole JSON numbers only, as the document says (not 2.5e-42, not "7")
         field.error_messages = {**field.error_messages, **MESSAGES}
         if isinstance(field, fields.Enum):
             field.error_messages["unknown"] = _l("Not a valid choice.")

@@ -4,26 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.api_errors import ERROR_SCHEMA
+from flask_babel import lazy_gettext as _l
+
+from console.api_errors import error_schema
 from console.api_query import query_schema
 from console.api_schema import value_rules
 from console.interface import INT_MAX
 from console.introspect import attributes
 
 ERROR_DESCRIPTIONS = {
-    "400": "请求格式错误（JSON、查询参数 q），或取值不符合本文档声明的规则",
-    "401": "未登录或令牌无效", "403": "无权执行此操作", "404": "记录不存在（或不在本人数据范围内）",
-    "405": "该地址不接受此请求方法",
-    "409": "冲突：记录已被他人更新（version 过期）、当前状态不允许此操作，或与已有记录重复",
-    "413": "提交的数据过大", "414": "网址过长（超过 8 KB）",
-    "422": "格式与取值都符合本文档，但服务器上的数据不接受：所指的记录不存在或已停用，或时间晚于当前时间",
-    "429": "请求过于频繁", "500": "服务器内部错误",
+    "400": _l("The request is malformed (JSON, the query parameter q), or a value breaks a rule this "
+              "document states"),
+    "401": _l("Not logged in, or the token is invalid"), "403": _l("Not permitted"),
+    "404": _l("No such record (or not within the user's scope)"),
+    "405": _l("This address does not accept that method"),
+    "409": _l("Conflict: the record was changed by someone else (stale version), the action is not allowed in "
+              "its state, or it duplicates an existing record"),
+    "413": _l("The submitted data is too large"), "414": _l("The address is too long (over 8 KB)"),
+    "422": _l("Well-formed and within this document, but refused by the server's data: a named record does not "
+              "exist or is deactivated, or a time is after now"),
+    "429": _l("Too many requests"), "500": _l("Server error"),
 }
 """Every status the console's API refuses with (console/api_errors.py has the rule)."""
 
-ERROR_RESPONSES = {code: {"description": text, "content": {"application/json": {
-    "schema": {"$ref": "#/components/schemas/Error"}}}} for code, text in ERROR_DESCRIPTIONS.items()}
-"""Every error answer, each with the one error body; each operation lists the ones it can give."""
+
+def error_responses() -> dict:
+    """Every error answer, each with the one error body (texts in the request's language)."""
+    return {code: {"description": str(text), "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/Error"}}}} for code, text in ERROR_DESCRIPTIONS.items()}
+
 
 OPERATION_ERRORS = {
     "get_list": ("400", "401", "403"), "info": ("400", "401", "403"),
@@ -33,13 +42,18 @@ OPERATION_ERRORS = {
 """What each generated operation can answer (414 and 405 every operation: views/openapi.finalize)."""
 
 
+RELATED_ID = _l("The id of a related record; one that does not exist or is outside your scope answers 422")
+QUERY_DESCRIPTION = _l("Rison such as (page:0,page_size:25), or the same as JSON; a q against these rules "
+                       "answers 400")
+
+
 class ApiSpecMixin:
     """Mixed into ConsoleApi: corrects what FAB writes into the OpenAPI document."""
 
     route_base: str
     model: type
 
-    def _document_answer(self, name: str, responses: dict) -> None:
+    def _document_answer(self, name: str, responses: dict, api_spec: Any) -> None:
         """What our writes and _info really return (FAB documents other shapes)."""
         ok = {"post": "201", "put": "200"}.get(name)
         if ok and ok in responses:
@@ -47,6 +61,9 @@ class ApiSpecMixin:
             schema["properties"]["result"] = {"$ref": f"#/components/schemas/{self.__class__.__name__}.get"}
             if "id" in schema["properties"]:
                 schema["properties"]["id"] = {"type": "integer"}
+        if name in ("get", "get_list"):
+            # `q` may select some columns only: no column of an answer is certain to be there.
+            api_spec.components.schemas.get(f"{self.__class__.__name__}.{name}", {}).pop("required", None)
         if name in ("get", "get_list") and "200" in responses:
             properties = responses["200"]["content"]["application/json"]["schema"]["properties"]
             if "id" in properties:
@@ -82,10 +99,10 @@ class ApiSpecMixin:
         super().add_apispec_components(api_spec)
         # The spec is shared: whichever API registered first set the error shapes
         # (FAB's say `message` is always a string); ours describe what we answer.
-        for code, response in ERROR_RESPONSES.items():
+        for code, response in error_responses().items():
             api_spec.components.responses[code] = response
         if "Error" not in api_spec.components.schemas:
-            api_spec.components.schema("Error", ERROR_SCHEMA)
+            api_spec.components.schema("Error", error_schema())
 
     def _document_rules(self, api_spec: Any) -> None:
         """The request bodies state the rules the API checks: each column's value rules (the same
@@ -97,18 +114,19 @@ class ApiSpecMixin:
                 continue
             for name, prop in schema.get("properties", {}).items():
                 for rule in value_rules(self.model, name):
+                    if "format" in rule.schema:  # a standard's format says it all (console.validators.Rule)
+                        prop.pop("pattern", None)
+                        prop.pop("maxLength", None)
                     prop.update(rule.schema)
                 if name in keys:
-                    prop.update(minimum=1, maximum=INT_MAX,
-                                description="所指记录的 id；不存在或不在本人数据范围内时答 422")
+                    prop.update(minimum=1, maximum=INT_MAX, description=str(RELATED_ID))
 
     @staticmethod
     def _document_query(operation: dict, schema: dict) -> None:
         for parameter in operation.get("parameters", []):
             if parameter.get("name") == "q" and parameter.get("in") == "query":
                 parameter["content"] = {"application/json": {"schema": schema}}
-                parameter["description"] = ("rison，如 (page:0,page_size:25)，或同样内容的 JSON；不符合此处规则的 q "
-                                            "答 400")
+                parameter["description"] = str(QUERY_DESCRIPTION)
 
     def add_api_spec(self, api_spec: Any) -> None:
         """FAB's paths with exact ids and every error code each operation can answer."""
@@ -126,7 +144,7 @@ class ApiSpecMixin:
                     del responses[code]  # FAB documents 422s its own code gives; ours does not
                 for code in OPERATION_ERRORS[name]:
                     responses.setdefault(code, {"$ref": f"#/components/responses/{code}"})
-                self._document_answer(name, responses)
+                self._document_answer(name, responses, api_spec)
                 if name == "get":
                     self._document_reveal(operation)
                 if name in ("get", "get_list", "info"):

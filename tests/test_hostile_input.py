@@ -57,7 +57,7 @@ def strings(value: Any) -> list[str]:
 
 def messages(body: dict) -> list[str]:
     """What a client shows from an error body: the message and the per-field errors."""
-    return [text for key in ("message", "errors", "fields") for text in strings(body.get(key))]
+    return [text for key in ("message", "errors") for text in strings(body.get(key))]
 
 
 def assert_page_ok(response: Any, url: str) -> None:

@@ -157,11 +157,11 @@ def test_workflow_action_fields_refuse_control_characters(as_user, api, app_ctx)
     answer = api("coordinator").post(f"/api/v1/cases/{pk}/actions/decline",
                                      json={"reason": "a\x01b", "redirect_to": "区税务局", "version": version})
     assert answer.status_code == 400
-    assert REFUSED in answer.get_json()["fields"]["reason"]
+    assert REFUSED in answer.get_json()["errors"]["reason"][0]
     note = api("coordinator").post(f"/api/v1/cases/{pk}/actions/assess", json={
         "problem_type": "difficult", "track": "coordinate", "disposition": "escalate", "level": "center",
         "note": "a\x00b", "version": version})
-    assert note.status_code == 400 and REFUSED in note.get_json()["fields"]["note"]
+    assert note.status_code == 400 and REFUSED in note.get_json()["errors"]["note"][0]
     page = as_user("coordinator").post(f"/cases/act/{pk}/decline", data={
         "reason": "不属本中心\x0b职责", "redirect_to": "区税务局", "version": version})
     assert page.status_code == 200 and REFUSED in page.get_data(as_text=True)

@@ -52,6 +52,7 @@ class CaseApiMixin:
     def add_api_spec(self, api_spec: Any) -> None:
         """FAB's paths, plus one documented path per workflow action with its body schema."""
         super().add_api_spec(api_spec)
+        self._document_required_when(api_spec)
         api_spec._paths.pop(f"{self.route_base}/{{pk}}/actions/{{action}}", None)
         for t in TRANSITIONS.values():
             name = f"CaseAction.{t.action.value}"
@@ -72,3 +73,20 @@ class CaseApiMixin:
                 "responses": responses,
                 "security": [{"jwt": []}],
             }})
+
+    def _document_required_when(self, api_spec: Any) -> None:
+        """registration.REQUIRED_WHEN in the bodies of POST and PUT: either the field has another
+        value (or is absent), or the required one is there and not empty (OpenAPI 3.0 has no if/then)."""
+        for suffix in ("post", "put"):
+            schema = api_spec.components.schemas.get(f"{self.__class__.__name__}.{suffix}")
+            if schema is None:
+                continue
+            rules = []
+            for field, value, required in registration.REQUIRED_WHEN:
+                others = [code for code in schema["properties"][field]["enum"] if code != value.value]
+                rules.append({"anyOf": [
+                    {"not": {"required": [field]}},
+                    {"properties": {field: {"enum": others}}},
+                    {"required": [required], "properties": {required: {"type": "string", "minLength": 1}}},
+                ]})
+            schema["allOf"] = rules

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -32,25 +33,35 @@ def duty_coordinator(day: dt.date) -> Coordinator | None:
     return rota.coordinator if rota is not None else None
 
 
+REQUIRED_WHEN = (("applicant_kind", ApplicantKind.ENTERPRISE, "enterprise_name"),)
+"""Conditional rules (field, value, then required): 反映人为企业时企业名称必填. The API's document states them."""
+
+
 def case_problems(case: Case) -> dict[str, str]:
     """Rules a case's details must satisfy on every channel: field → Chinese message."""
     problems = {}
     if case.received_at is not None and case.received_at > clock.now() + dt.timedelta(minutes=1):
         problems["received_at"] = gettext("Cannot be in the future.")
-    if case.applicant_kind == ApplicantKind.ENTERPRISE and not case.enterprise_name:
-        problems["enterprise_name"] = gettext("Required for an enterprise applicant.")
+    for field, value, required in REQUIRED_WHEN:
+        if getattr(case, field) == value and not getattr(case, required):
+            problems[required] = gettext("Required for an enterprise applicant.")
     return problems
 
 
 CLOCK_FIELDS = frozenset({"received_at"})
-"""Fields whose rule reads the server's clock, which no API document can state: refused alone, a 422."""
+"""Fields whose rule reads the server's clock, which no API document can state."""
 
 
-def _check(case: Case) -> None:
+def _check(case: Case, changed: Collection[str] | None = None) -> None:
+    """Refuse the case's problems: 400 when the request itself breaks a rule, 422 when only the server's
+    clock or, on a correction, the stored record does (a body that sets no 反映人类型 cannot know it)."""
     problems = case_problems(case)
-    if problems:
-        raise ConsoleError(next(iter(problems.values())), fields=problems,
-                           status=422 if set(problems) <= CLOCK_FIELDS else None)
+    if not problems:
+        return
+    own = set(problems) - CLOCK_FIELDS
+    if changed is not None:
+        own &= {required for field, _, required in REQUIRED_WHEN if field in changed}
+    raise ConsoleError(next(iter(problems.values())), fields=problems, status=None if own else 422)
 
 
 def register_case(case: Case, actor: Actor, *, commit: bool = True) -> Case:
@@ -89,7 +100,7 @@ def check_editable(case: Case) -> None:
 def record_update(case: Case, actor: Actor, changed: dict[str, Any]) -> None:
     """Validate a correction of the case's details and log which fields changed."""
     check_editable(case)
-    _check(case)
+    _check(case, changed)
     if changed:
         case.updated_by_id = actor.user.id
         db.session.add(CaseEvent(case=case, actor_id=actor.user.id, action=CaseAction.UPDATE,
