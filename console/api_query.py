@@ -139,9 +139,10 @@ def query_problem(api: Any, endpoint: str, value: str | None) -> str | None:
         return problem
     if args.get("columns") and args.get("select_columns"):
         return gettext("Name either the columns to return or the columns to select, not both.")
-    if endpoint == "info":
-        return _info_problem(api, args)
-    return _list_problem(api, args) if endpoint == "get_list" else None
+    problem = _info_problem(api, args) if endpoint == "info" else None
+    problem = problem or (_list_problem(api, args) if endpoint == "get_list" else None)
+    # Last, the schema the OpenAPI document states, so that the two cannot drift apart.
+    return problem or _schema_problem(args, documented_schema(api, endpoint))
 
 
 FAB_MESSAGES = (
@@ -186,8 +187,7 @@ def query_schema(api: Any, endpoint: str) -> dict:
             properties[key] = {"type": "array", "uniqueItems": True, "maxItems": len(readable),
                                "items": {"type": "string", "enum": readable}}
     if endpoint == "get_list":
-        # `columns` and `select_columns` together are refused; the document names one of them.
-        properties.pop("select_columns", None)
+        schema["not"] = {"required": ["columns", "select_columns"]}  # refused together
         properties["order_column"] = {"type": "string", "enum": list(api.order_columns)}
         properties["page"] = {"type": "integer", "minimum": 0, "maximum": PAGE_MAX}
         properties["page_size"] = {"type": "integer", "minimum": 1, "maximum": api.max_page_size}
@@ -206,3 +206,11 @@ def query_schema(api: Any, endpoint: str) -> dict:
             properties[key] = {"type": "object", "additionalProperties": False,
                                "properties": {name: page for name in names}}
     return schema
+
+
+def documented_schema(api: Any, endpoint: str) -> dict:
+    """`query_schema`, made once per API and endpoint."""
+    cache = api.__dict__.setdefault("_query_schemas", {})
+    if endpoint not in cache:
+        cache[endpoint] = query_schema(api, endpoint)
+    return cache[endpoint]

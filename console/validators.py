@@ -117,9 +117,15 @@ def _pattern(*alternatives: re.Pattern) -> str:
     return "^(|" + "|".join(f"({a.pattern.strip('^$')})" for a in alternatives) + ")$"
 
 
+SURROGATES = r"\ud800-\udfff"
+
+
 def _without(*classes: re.Pattern) -> str:
-    """A JSON Schema pattern for text holding no character of the given character classes."""
-    return "^[^" + "".join(c.pattern[1:-1] for c in classes) + "]*$"
+    """A JSON Schema pattern for text holding no character of the given character classes.
+
+    Unpaired surrogates are left out of it: UTF-8 JSON cannot carry them, and regular-expression
+    engines that work on Unicode scalar values (Rust's, in jsonschema-rs) refuse the whole pattern."""
+    return "^[^" + "".join(c.pattern[1:-1].replace(SURROGATES, "") for c in classes) + "]*$"
 
 
 phone_number = Rule("phone", _check_phone, {"pattern": _pattern(MOBILE, LANDLINE, SERVICE)})

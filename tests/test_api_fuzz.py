@@ -12,6 +12,7 @@ valid request is a rule the document does not state, and fails here.
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -59,6 +60,9 @@ schema = schemathesis.openapi.from_dict(_spec())
 schema.config.update(base_url="http://localhost")
 schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
     expected_statuses=[*POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES, "422"])
+# The coverage phase (hundreds of boundary requests per operation, about 25 000 in all) takes some ten
+# minutes here; the suite runs the example and random phases, `API_FUZZ_COVERAGE=1` adds it.
+schema.config.phases.coverage.enabled = bool(os.environ.get("API_FUZZ_COVERAGE"))
 ROLES = ("admin", "window", "coordinator", "handler_tax", "leader")
 TOKENS: dict[str, str] = {}
 
@@ -75,8 +79,8 @@ def token(app, username: str) -> str:
 @settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_answers_as_documented(case, app):
     case.operation.schema.app = app  # the checks' own probe requests go to the app too, not to the network
-    # The coverage phase sends hundreds of boundary cases per operation: as the widest and the
-    # narrowest role; the fuzzing phase's random cases go out with every role's token.
+    # The coverage phase's boundary cases go out as the widest and the narrowest role; the other
+    # phases' cases with every role's token.
     coverage = case.meta is not None and "coverage" in str(case.meta.phase.name).lower()
     for username in (("admin", "handler_tax") if coverage else ROLES):
         app.appbuilder.sm.limiter.reset()
