@@ -29,6 +29,7 @@ MISSING_RECORD = _l("The chosen record does not exist.")
 MISSING_OR_INACTIVE = _l("The chosen record does not exist or is deactivated.")
 """What a field naming a record that is not there says; such refusals alone answer 422."""
 
+
 def error_schema() -> dict:
     """The JSON schema of every error body (components/schemas/Error), described in the request's language."""
     return {

@@ -39,7 +39,7 @@ OPERATION_ERRORS = {
     "get": ("400", "401", "403", "404"), "post": ("400", "401", "403", "409", "413", "422"),
     "put": ("400", "401", "403", "404", "409", "413", "422"), "delete": ("401", "403", "404", "409", "422"),
 }
-"""What each generated operation can answer (414 and 405 every operation: views/openapi.finalize)."""
+"""What each generated operation can answer (414 on every operation, 413 with a body: views/openapi.finalize)."""
 
 
 RELATED_ID = _l("The id of a related record; one that does not exist or is outside your scope answers 422")
