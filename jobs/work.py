@@ -70,18 +70,24 @@ def export(job: Job) -> Outcome:
 
 
 def report(job: Job) -> Outcome:
-    """The 月报/季报/年报 of `params["period"]`: its .docx and .xlsx in one .zip."""
-    from kpi.periods import named
+    """The 月报/季报/年报 of `params["period"]` (or of the days `params["start"]`…`params["end"]`, as the
+    工作台 chose them): its .docx and .xlsx in one .zip."""
+    import datetime as dt
+
+    from kpi.periods import named, span_between
     from kpi.report import build
     from kpi.report_files import docx_bytes, xlsx_bytes
     from workdays import clock
 
-    built = build(named(job.params["period"]), clock.today())
+    params = job.params
+    span = (span_between(dt.date.fromisoformat(params["start"]), dt.date.fromisoformat(params["end"]))
+            if "start" in params else named(params["period"]))
+    built = build(span, clock.today())
     path = store.result_folder() / f"{job.id}-{secrets.token_hex(8)}.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{built.file_stem}.docx", docx_bytes(built))
         archive.writestr(f"{built.file_stem}.xlsx", xlsx_bytes(built))
-    return Outcome(gettext("The report of %(period)s is ready.", period=job.params["period"]), str(path),
+    return Outcome(gettext("The report of %(period)s is ready.", period=str(span.label)), str(path),
                    f"{built.file_stem}.zip")
 
 

@@ -11,17 +11,21 @@ from typing import Any
 from urllib.parse import quote
 
 import sqlalchemy as sa
-from flask import Response, abort, g, redirect, request, url_for
+from flask import Response, abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, IndexView, expose
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from access.roles import KPI
 from access.scope import scope_condition
 from extensions import db
+from jobs import runner, store
+from jobs.exports import describe
 from kpi import report_files
 from kpi.definitions import KPIS
 from kpi.report import build
 from models import Case, DutyRota
+from models.job import JobKind
 from views import dashboard_figures as figures
 from views import dashboard_tiles as tiles
 from views.auth import login_required, login_url
@@ -69,7 +73,8 @@ class DashboardView(BaseView):
             span, page["period_error"] = figures.choose_span(request.args, today)
             page.update(span=span, cards=figures.cards(span, today), charts=figures.leader_charts(span, today),
                         options=figures.period_options(today), kpis=list(KPIS.values()),
-                        report_args={k: request.args[k] for k in ("period", "from", "to") if request.args.get(k)})
+                        report_args={k: request.args[k] for k in ("period", "from", "to") if request.args.get(k)},
+                        report_jobs=[describe(job) for job in store.recent(g.user.id, url_for("DashboardView.index"))])
         elif sm.has_access("can_list", "CaseView"):
             page["charts"] = figures.trend_chart(today)
         duty = db.session.execute(sa.select(DutyRota).where(DutyRota.day == today)).scalar_one_or_none()
@@ -92,3 +97,21 @@ class DashboardView(BaseView):
         response.headers["Content-Disposition"] = (
             f"attachment; filename=report.{suffix}; filename*=UTF-8''{quote(report.file_stem)}.{suffix}")
         return response
+
+    @expose("/report", methods=["POST"])
+    @login_required
+    def report_in_background(self) -> Any:
+        """生成报告: the chosen period's .docx and .xlsx as a background job; back to the 工作台, which shows
+        its progress and then the download."""
+        if not self.appbuilder.sm.has_access(KPI, self.class_permission_name):
+            abort(403)
+        args = {k: request.form[k] for k in ("period", "from", "to") if request.form.get(k)}
+        span, refused = figures.choose_span(args, clock.today())
+        if refused:
+            flash(refused, "warning")
+            return redirect(url_for("DashboardView.index", **args))
+        runner.start(JobKind.REPORT, g.user.id, {"start": span.start.isoformat(), "end": span.end.isoformat()},
+                     origin=url_for("DashboardView.index"))
+        flash(gettext("The report is being generated in the background; its progress is shown below the period, "
+                      "and the files can be downloaded there when it is done."), "info")
+        return redirect(url_for("DashboardView.index", **args) + "#figures")
