@@ -105,6 +105,25 @@ class Config:
     """Where uploaded files (attachments) are kept, one folder for every kind; `flask backup` copies it whole.
     Unset: `instance/uploads/`. Staged work-order imports (`instance/imports/`) are temporary and not kept here."""
 
+    ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024)))
+    """Largest attachment (附件) accepted, in bytes; keep it below MAX_CONTENT_LENGTH so that the refusal
+    names the limit instead of the request being cut off."""
+
+    ATTACHMENT_STORAGE = os.environ.get("ATTACHMENT_STORAGE", "local")
+    """Where attachment files are kept: `local` (under UPLOAD_FOLDER/attachments/, so `flask backup` carries
+    them) or `s3` (an S3-compatible object store such as MinIO; needs `pip install -e '.[s3]'` and the
+    ATTACHMENT_S3_* settings below; back the bucket up with the store's own tools)."""
+
+    ATTACHMENT_S3_ENDPOINT = os.environ.get("ATTACHMENT_S3_ENDPOINT")
+    """URL of the object store, e.g. http://127.0.0.1:9000 for MinIO; unset: AWS's own endpoint."""
+    ATTACHMENT_S3_BUCKET = os.environ.get("ATTACHMENT_S3_BUCKET")
+    """Bucket holding the files (it must exist)."""
+    ATTACHMENT_S3_ACCESS_KEY = os.environ.get("ATTACHMENT_S3_ACCESS_KEY")
+    ATTACHMENT_S3_SECRET_KEY = os.environ.get("ATTACHMENT_S3_SECRET_KEY")
+    """Credentials of the object store, from the environment only."""
+    ATTACHMENT_S3_REGION = os.environ.get("ATTACHMENT_S3_REGION", "us-east-1")
+    """Region name the store expects (MinIO accepts the default)."""
+
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     """Largest request body (uploads included): beyond it a Chinese 413 page, before anything is parsed."""
 

@@ -29,6 +29,7 @@ from models.audit_chain import AuditChain, AuditVerification
 from models.job import Job, JobKind, JobState
 from models.cache_stamp import CacheStamp
 from models import case_search  # noqa: F401  (the n-gram index behind searches of cases)
+from models.attachment import Attachment
 
 __all__ = [
     "Model", "StaffUser", "Department", "Coordinator", "ServiceItem", "DictionaryEntry",
@@ -36,7 +37,7 @@ __all__ = [
     "Supervision", "Satisfaction", "Evaluation", "Criticism", "YearCounter", "Notification",
     "NotificationKind", "SavedFilter", "AuditLog", "LoginLog", "AuditChain", "AuditVerification",
     "Job", "JobKind", "JobState",
-    "CacheStamp",
+    "CacheStamp", "Attachment",
 ]
 
 SCREEN_MODELS = [
@@ -46,3 +47,6 @@ SCREEN_MODELS = [
     HolidayOverride, DictionaryEntry, Notification, SavedFilter, AuditLog, LoginLog,
 ]
 """Models with a generated screen, in menu order within each menu group."""
+
+LOGGED_MODELS = [*SCREEN_MODELS, Attachment]
+"""Models whose rows the audit log names: those with a screen, and attachments (listed on their owner's page)."""

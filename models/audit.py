@@ -41,6 +41,7 @@ class AuditOperation(LabeledEnum):
     PROGRESS_LOOKUP = "progress_lookup", _l("Progress looked up by the public")
     EXPORT = "export", _l("Exported in the background")
     GENERATE = "generate", _l("Load-test data generated")
+    DOWNLOAD = "download", _l("Attachment downloaded")
 
 
 ACCESS_OPERATIONS = (AuditOperation.ACTIVATE, AuditOperation.DEACTIVATE, AuditOperation.ROLES,
@@ -202,11 +203,11 @@ NOTICE_KEYS = {"count": _l("Notifications marked as read"), "asked": _l("Case nu
 def record_type(name: str | None) -> RecordType:
     """A logged model's Chinese name and field labels, from its class name as the log stores it."""
     from console.introspect import attributes, screen_of
-    from models import SCREEN_MODELS
+    from models import LOGGED_MODELS
 
     if name in SECURITY_RECORDS:
         return SECURITY_RECORDS[name]
-    model = next((m for m in SCREEN_MODELS if m.__name__ == name), None)
+    model = next((m for m in LOGGED_MODELS if m.__name__ == name), None)
     if model is None:
         return RecordType(name or "", {})
     screen = screen_of(model)

@@ -34,6 +34,7 @@ from workdays import clock
 
 if TYPE_CHECKING:
     from models.assignment import Assignment
+    from models.attachment import Attachment
     from models.case_event import CaseEvent
     from models.satisfaction import Satisfaction
     from models.supervision import Supervision
@@ -293,6 +294,9 @@ class Case(Stamped, Model):
     )
     satisfactions: Mapped[list[Satisfaction]] = relationship(
         back_populates="case", order_by="Satisfaction.id", cascade="all, delete-orphan", passive_deletes=True,
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="case", order_by="Attachment.id", cascade="all, delete-orphan", passive_deletes=True,
     )
 
     @display(_l("Overdue"), show=True)

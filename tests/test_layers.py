@@ -12,7 +12,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 FLOOR = {
     "views": 6, "commands": 6,
     "seed": 5, "notices": 5, "jobs": 5,
-    "workflow": 4, "evaluation": 4, "intake": 4, "kpi": 4, "backups": 4, "guides": 4,
+    "workflow": 4, "evaluation": 4, "intake": 4, "kpi": 4, "backups": 4, "guides": 4, "attachments": 4,
     "access": 3,
     "models": 2,
     "console": 1,

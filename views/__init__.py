@@ -90,6 +90,7 @@ def create_appbuilder(app: Flask) -> AppBuilder:
     """Initialise FAB on `app` with every screen."""
     from access.security import ConsoleSecurityManager
     from access.sync import sync_if_ready
+    from views.attachments import AttachmentView
     from views.dashboard import DashboardView, HomeView
     from views.jobs import JobView
     from views.profile import ProfileView
@@ -111,12 +112,14 @@ def create_appbuilder(app: Flask) -> AppBuilder:
         appbuilder.add_view_no_menu(ProfileView)
         register_progress_view(appbuilder)
         appbuilder.add_view_no_menu(JobView)
+        appbuilder.add_view_no_menu(AttachmentView)
         register_screens(appbuilder, ordered_screens())
         _add_analysis_screens(appbuilder)
         sync_if_ready(appbuilder)
 
-    from views import notifications, saved_filters
+    from views import attachments, notifications, saved_filters
 
+    attachments.register_template_globals(app)
     notifications.register_template_globals(app)
     saved_filters.register_template_globals(app)
 

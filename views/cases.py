@@ -9,17 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder.baseviews import expose
 from flask_babel import gettext
 from markupsafe import Markup
 
+from attachments import service as attachment_service
 from console.errors import ConsoleError
 from console.formatting import FEW, first_few
 from console.interface import valid_pk
+from extensions import db
 from guides.cards import for_service_item
-from models import Case
+from models import Attachment, Case, CaseEvent
 from models.enums import CaseAction, CaseStatus
+from views.attachments import attach_checked, checked_upload
 from views.auth import safe_next
 from views.guide_cards import suggestion
 from workdays import clock
@@ -124,6 +128,10 @@ class CaseWorkflowMixin:
         widgets["note"] = NOTE
         if self.appbuilder.sm.has_access("can_show", "GuideCardView"):  # type: ignore[attr-defined]
             widgets["guide_cards"] = [suggestion(card) for card in for_service_item(case.service_item_id)]
+        widgets["attachments"] = attachment_service.of_case(case)
+        widgets["event_attachments"] = by_event(widgets["attachments"])
+        widgets["can_attach"] = attachment_service.may_attach_to_case(case, self._actor())
+        widgets["attaching_actions"] = ATTACHING_ACTIONS
         return widgets
 
     @expose("/act/<pk>/<action>", methods=["GET", "POST"])
@@ -148,8 +156,12 @@ class CaseWorkflowMixin:
                 return redirect(back)
         if request.method == "POST":
             try:
+                # The file is checked before the action runs: a refused file leaves the case untouched.
+                checked = checked_upload() if t.action.value in ATTACHING_ACTIONS else None
                 execute(case.id, t.action.value, request.form, actor, version=request.form.get("version"),
                         multi=request.form.getlist)
+                if checked is not None:
+                    attach_checked(checked, event=last_event(case.id, t.action, actor.user.id))
             except ConsoleError as exc:
                 if exc.status == 404:
                     abort(404)
@@ -163,7 +175,7 @@ class CaseWorkflowMixin:
                 return redirect(back)
         return self.render_template("console/case/action.html", case=case, t=t, note=NOTE, errors=errors,
                                     values=request.form, back=back, title=t.label,
-                                    lookups=_lookup_urls())
+                                    lookups=_lookup_urls(), attaching_actions=ATTACHING_ACTIONS)
 
     # ---- bulk actions ------------------------------------------------------------------
 
@@ -208,6 +220,26 @@ class CaseWorkflowMixin:
         return self.render_template("console/case/bulk.html", cases=cases, t=t, note=NOTE, errors=errors,
                                     values=request.form, title=t.label, lookups=_lookup_urls(),
                                     versions=versions)
+
+
+ATTACHING_ACTIONS = frozenset({CaseAction.REPLY.value})
+"""Actions whose form takes a file (the handler's 反馈 with its evidence), attached to the action's event."""
+
+
+def last_event(case_id: int, action: CaseAction, user_id: int) -> CaseEvent | None:
+    """The newest event of `action` on the case by the user (the one just written)."""
+    return db.session.scalars(sa.select(CaseEvent).where(
+        CaseEvent.case_id == case_id, CaseEvent.action == action, CaseEvent.actor_id == user_id,
+    ).order_by(CaseEvent.id.desc()).limit(1)).first()
+
+
+def by_event(items: list[Attachment]) -> dict[int, list[Attachment]]:
+    """Attachments grouped by the event they document (for the timeline)."""
+    grouped: dict[int, list[Attachment]] = {}
+    for item in items:
+        if item.event_id is not None:
+            grouped.setdefault(item.event_id, []).append(item)
+    return grouped
 
 
 def _lookup_urls() -> dict[str, str]:

@@ -9,6 +9,7 @@ from flask import Response, abort, flash, redirect, request, url_for
 from flask_appbuilder.baseviews import expose
 from flask_babel import gettext
 
+from attachments import service as attachment_service
 from console.errors import ConsoleError
 from console.interface import valid_pk
 from evaluation import documents
@@ -18,9 +19,10 @@ from evaluation.criticism import issue_for_evaluations, issue_summary
 from evaluation.figures import FIGURES, records
 from evaluation.periods import parse_period
 from extensions import db
-from models import Evaluation
+from models import Criticism, Evaluation, Supervision
 from models.base import acting_as
 from models.enums import CaseAction
+from views.attachments import attach_checked, checked_upload
 from workdays import clock
 from workflow.params import parse
 from workflow.service import Actor
@@ -149,6 +151,12 @@ class CriticismMixin:
     """Mixed into the generated CriticismView: the document, and the department's rectification."""
 
     extra_permissions = ("can_rectify",)
+    show_template = "console/evaluation/criticism_show.html"
+
+    def _show(self, pk: Any) -> dict:
+        widgets = super()._show(pk)
+        widgets["attachments"] = attachment_service.of_record(Criticism, widgets["item"].id)
+        return widgets
 
     def record_links(self, item: Any) -> list[Any]:
         """Download the document; record rectification (for the criticized department)."""
@@ -176,11 +184,17 @@ class CriticismMixin:
             abort(403)
         item = self.get_item_or_404(pk)
         if request.method == "POST":
-            if record_answer(item, request.form.get("feedback"), Actor.current().user.id,
-                             text_attr="rectify_feedback", at_attr="rectified_at", at=clock.today()):
-                flash(gettext("Rectification recorded."), "success")
-                return redirect(url_for("CriticismView.show", pk=item.id))
-            flash(gettext("Describe the rectification (up to 5000 characters)."), "danger")
+            try:
+                checked = checked_upload()  # a refused file refuses the whole answer
+            except ConsoleError as exc:
+                flash(str(exc), "danger")
+            else:
+                if record_answer(item, request.form.get("feedback"), Actor.current().user.id,
+                                 text_attr="rectify_feedback", at_attr="rectified_at", at=clock.today()):
+                    attach_checked(checked, criticism=item)
+                    flash(gettext("Rectification recorded."), "success")
+                    return redirect(url_for("CriticismView.show", pk=item.id))
+                flash(gettext("Describe the rectification (up to 5000 characters)."), "danger")
         return self.render_template("console/evaluation/rectify.html", item=item, title=gettext("Rectification"))
 
 
@@ -195,6 +209,7 @@ class SupervisionMixin:
         item = widgets["item"]
         widgets["can_answer"] = item.feedback is None and self.appbuilder.sm.has_access(
             "can_feedback", self.class_permission_name)
+        widgets["attachments"] = attachment_service.of_record(Supervision, item.id)
         return widgets
 
     def record_links(self, item: Any) -> list[Any]:
@@ -218,9 +233,15 @@ class SupervisionMixin:
         if not self.appbuilder.sm.has_access("can_feedback", self.class_permission_name):
             abort(403)
         item = self.get_item_or_404(pk)
-        if record_answer(item, request.form.get("feedback"), Actor.current().user.id,
-                         text_attr="feedback", at_attr="feedback_at", at=clock.now()):
-            flash(gettext("Feedback recorded."), "success")
+        try:
+            checked = checked_upload()  # a refused file refuses the whole answer
+        except ConsoleError as exc:
+            flash(str(exc), "danger")
         else:
-            flash(gettext("Describe what was done (up to 5000 characters)."), "danger")
+            if record_answer(item, request.form.get("feedback"), Actor.current().user.id,
+                             text_attr="feedback", at_attr="feedback_at", at=clock.now()):
+                attach_checked(checked, supervision=item)
+                flash(gettext("Feedback recorded."), "success")
+            else:
+                flash(gettext("Describe what was done (up to 5000 characters)."), "danger")
         return redirect(url_for("SupervisionView.show", pk=item.id))

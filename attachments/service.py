@@ -1,0 +1,142 @@
+"""Storing, listing and handing out attachments, within the rules of who may see and act on what.
+
+    checked = check_upload(name, data, max_bytes)          # attachments.sniff: refuses before anything is kept
+    attach(checked, user_id, case=case, event=event, note="…")   # file first, then the row, one commit
+    found = visible_attachment(pk)                        # None outside the user's scope: the caller answers 404
+    data = read_for(found, user_id, "download")           # the bytes; the download is in the audit log
+
+Who may see a file is who may see what it documents: the case (row scope of access/scope.py, the same rule
+as the case page), or for a 整改反馈 the 通报批评. Who may add one is who may act on that record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext
+
+from access.audit import record
+from access.scope import scope_condition
+from attachments.sniff import CheckedFile
+from attachments.storage import Storage, new_key, storage_from_config
+from console.errors import ConsoleError
+from console.validators import printable
+from extensions import db
+from models import Attachment, Case, CaseEvent, Criticism, Supervision
+from models.base import acting_as
+from models.enums import AssignmentStatus, CaseStatus
+from workdays import clock
+from workflow.service import Actor, allowed_actions
+
+NOTE_MAX_LENGTH = 500
+READ_ONLY = (CaseStatus.ARCHIVED, CaseStatus.VOIDED)
+
+
+def storage() -> Storage:
+    """The configured store (ATTACHMENT_STORAGE)."""
+    return storage_from_config(current_app.config)
+
+
+def _holds(permission: str, view: str) -> bool:
+    return bool(current_app.appbuilder.sm.has_access(permission, view))
+
+
+def visible(model: type, pk: Any) -> Any:
+    """The `model` row `pk` if the current user may open its page (permission and row scope), else None."""
+    if pk is None or not _holds("can_show", f"{model.__name__}View"):
+        return None
+    return db.session.scalars(sa.select(model).where(model.id == pk, scope_condition(model))).first()
+
+
+def visible_attachment(pk: Any) -> Attachment | None:
+    """The attachment `pk` if the user may see what it documents (the case, else the criticism)."""
+    item = db.session.get(Attachment, pk)
+    if item is None:
+        return None
+    owner = visible(Case, item.case_id) if item.case_id is not None else visible(Criticism, item.criticism_id)
+    return item if owner is not None else None
+
+
+def may_attach_to_case(case: Case, actor: Actor) -> bool:
+    """Whoever may act on the case: an action open to them now, or their department handles it; never once
+    it is archived or voided."""
+    if case.status in READ_ONLY:
+        return False
+    if allowed_actions(case, actor):
+        return True
+    return actor.department_id is not None and any(
+        a.department_id == actor.department_id and a.status != AssignmentStatus.WITHDRAWN for a in case.assignments)
+
+
+def may_attach_to_supervision() -> bool:
+    """The supervised department answers a 督办单 (can_feedback, and the row in scope)."""
+    return _holds("can_feedback", "SupervisionView")
+
+
+def may_attach_to_criticism() -> bool:
+    """The criticized department reports its rectification (can_rectify, and the row in scope)."""
+    return _holds("can_rectify", "CriticismView")
+
+
+def clean_note(raw: str | None) -> str | None:
+    """The note as stored, or a ConsoleError (field `note`) when it is too long or holds control characters."""
+    note = (raw or "").strip()
+    if not note:
+        return None
+    if len(note) > NOTE_MAX_LENGTH or printable(note):
+        message = gettext("The note must be at most %(count)d characters of plain text.", count=NOTE_MAX_LENGTH)
+        raise ConsoleError(message, fields={"note": [message]})
+    return note
+
+
+def attach(checked: CheckedFile, user_id: int, *, case: Case | None = None, event: CaseEvent | None = None,
+           supervision: Supervision | None = None, criticism: Criticism | None = None,
+           note: str | None = None) -> Attachment:
+    """Keep a checked file and record it, as user `user_id`; the row is committed after the file is written
+    (so a backup never names a missing file) and the file is removed again if the row cannot be stored."""
+    note = clean_note(note)
+    if case is None:
+        case = (event.case if event is not None else supervision.case if supervision is not None else None)
+    store = storage()
+    key = new_key(clock.today())
+    store.save(key, checked.data)
+    try:
+        with acting_as(user_id):
+            item = Attachment(
+                case=case, event=event, supervision=supervision, criticism=criticism,
+                file_name=checked.file_name, storage_key=key, content_type=checked.kind.content_type,
+                size=len(checked.data), sha256=hashlib.sha256(checked.data).hexdigest(), uploaded_by_id=user_id,
+                uploaded_at=clock.now(), note=note)
+            db.session.add(item)
+            db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        store.delete(key)
+        raise
+    return item
+
+
+def of_case(case: Case) -> list[Attachment]:
+    """The case's files (its own, its events' and its 督办单's), oldest first."""
+    return list(db.session.scalars(sa.select(Attachment).where(Attachment.case_id == case.id)
+                                   .order_by(Attachment.id)))
+
+
+def of_record(model: type, pk: int) -> list[Attachment]:
+    """The files of one 督办单 or 通报批评, oldest first."""
+    column = {Supervision: Attachment.supervision_id, Criticism: Attachment.criticism_id}[model]
+    return list(db.session.scalars(sa.select(Attachment).where(column == pk).order_by(Attachment.id)))
+
+
+def read_for(item: Attachment, user_id: int, how: str) -> bytes:
+    """The file's bytes for user `user_id`, logged in the audit log (`how`: download or preview) before they
+    leave; FileNotFoundError when the store has lost them."""
+    data = storage().read(item.storage_key)
+    with acting_as(user_id):
+        record(db.session, "download", "Attachment", item.id,
+               {"file_name": [None, item.file_name], "disposition": [None, how]})
+        db.session.commit()
+    return data
