@@ -1,7 +1,7 @@
 """附件: a file kept as material or evidence on a case, one of its events, a 督办单 or a 通报批评's 整改反馈.
 
 The bytes live outside the database (attachments/storage.py); the row records what the file is, who brought
-it and when. Rows are only ever inserted, like the events they document.
+it and when. No screen or API changes or deletes a row once stored.
 """
 
 from __future__ import annotations

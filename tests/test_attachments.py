@@ -193,3 +193,14 @@ def test_openapi_documents_the_attachment_routes(api):
     body = path["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert body["required"] == ["file"] and set(body["properties"]) == {"file", "note"}
     assert {"201", "400", "403", "404"} <= set(path["post"]["responses"])
+
+
+def test_backup_carries_the_attached_files(app, api, app_ctx, uploads, tmp_path_factory):
+    from backups.service import make_backup
+
+    case = tax_case()
+    pk = api("coordinator").post(f"/api/v1/cases/{case.id}/attachments", data=upload(PDF, "材料.pdf"),
+                                 content_type="multipart/form-data").get_json()["id"]
+    key = db.session.get(Attachment, pk).storage_key
+    taken = make_backup(db.engine.url, tmp_path_factory.mktemp("backup") / "b", uploads)
+    assert taken["files"]["entries"][key]["sha256"] == hashlib.sha256(PDF).hexdigest()
