@@ -3,7 +3,7 @@
     checked = check_upload(name, data, max_bytes)          # attachments.sniff: refuses before anything is kept
     attach(checked, user_id, case=case, event=event, note="…")   # file first, then the row, one commit
     found = visible_attachment(pk)                        # None outside the user's scope: the caller answers 404
-    data = read_for(found, user_id, "download")           # the bytes; the download is in the audit log
+    data = read_for(found, user_id)                       # the bytes; the download is in the audit log
 
 Who may see a file is who may see what it documents: the case (row scope of access/scope.py, the same rule
 as the case page), or for a 整改反馈 the 通报批评. Who may add one is who may act on that record.
@@ -131,12 +131,11 @@ def of_record(model: type, pk: int) -> list[Attachment]:
     return list(db.session.scalars(sa.select(Attachment).where(column == pk).order_by(Attachment.id)))
 
 
-def read_for(item: Attachment, user_id: int, how: str) -> bytes:
-    """The file's bytes for user `user_id`, logged in the audit log (`how`: download or preview) before they
+def read_for(item: Attachment, user_id: int) -> bytes:
+    """The file's bytes for user `user_id` (a preview or a download), logged in the audit log before they
     leave; FileNotFoundError when the store has lost them."""
     data = storage().read(item.storage_key)
     with acting_as(user_id):
-        record(db.session, "download", "Attachment", item.id,
-               {"file_name": [None, item.file_name], "disposition": [None, how]})
+        record(db.session, "download", "Attachment", item.id, {"file_name": [None, item.file_name]})
         db.session.commit()
     return data

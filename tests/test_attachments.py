@@ -95,6 +95,8 @@ def test_download_and_preview_headers_and_audit(as_user, api, app_ctx, uploads):
     logged = db.session.scalars(sa.select(AuditLog).where(AuditLog.model == "Attachment",
                                                           AuditLog.operation == "download")).all()
     assert [(r.username, r.record_id) for r in logged] == [("handler_tax", pk), ("handler_tax", pk)]
+    audit = as_user("leader").get(f"/audit/show/{logged[0].id}").get_data(as_text=True)
+    assert "下载附件" in audit and "证明 材料.pdf" in audit and "文件名" in audit
 
 
 def test_other_departments_handler_gets_404_on_the_file(as_user, api, app_ctx, uploads):

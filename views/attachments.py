@@ -97,7 +97,7 @@ class AttachmentView(BaseView):
         if item is None:
             abort(404)
         try:
-            data = service.read_for(item, Actor.current().user.id, "preview" if inline else "download")
+            data = service.read_for(item, Actor.current().user.id)
         except FileNotFoundError:
             abort(404)
         return file_response(item, data, inline)
