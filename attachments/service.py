@@ -27,7 +27,7 @@ from console.validators import printable
 from extensions import db
 from models import Attachment, Case, CaseEvent, Criticism, Supervision
 from models.base import acting_as
-from models.enums import AssignmentStatus, CaseStatus
+from models.enums import AssignmentStatus, CaseAction, CaseStatus
 from workdays import clock
 from workflow.service import Actor, allowed_actions
 
@@ -139,3 +139,19 @@ def read_for(item: Attachment, user_id: int) -> bytes:
         record(db.session, "download", "Attachment", item.id, {"file_name": [None, item.file_name]})
         db.session.commit()
     return data
+
+
+def last_event(case_id: int, action: CaseAction, user_id: int) -> CaseEvent | None:
+    """The newest event of `action` on the case by the user (the one just written)."""
+    return db.session.scalars(sa.select(CaseEvent).where(
+        CaseEvent.case_id == case_id, CaseEvent.action == action, CaseEvent.actor_id == user_id,
+    ).order_by(CaseEvent.id.desc()).limit(1)).first()
+
+
+def by_event(items: list[Attachment]) -> dict[int, list[Attachment]]:
+    """Attachments grouped by the event they document (for the timeline)."""
+    grouped: dict[int, list[Attachment]] = {}
+    for item in items:
+        if item.event_id is not None:
+            grouped.setdefault(item.event_id, []).append(item)
+    return grouped

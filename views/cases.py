@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder.baseviews import expose
 from flask_babel import gettext
@@ -19,9 +18,8 @@ from attachments import service as attachment_service
 from console.errors import ConsoleError
 from console.formatting import FEW, first_few
 from console.interface import valid_pk
-from extensions import db
 from guides.cards import for_service_item
-from models import Attachment, Case, CaseEvent
+from models import Case
 from models.enums import CaseAction, CaseStatus
 from views.attachments import attach_checked, checked_upload
 from views.auth import safe_next
@@ -129,7 +127,7 @@ class CaseWorkflowMixin:
         if self.appbuilder.sm.has_access("can_show", "GuideCardView"):  # type: ignore[attr-defined]
             widgets["guide_cards"] = [suggestion(card) for card in for_service_item(case.service_item_id)]
         widgets["attachments"] = attachment_service.of_case(case)
-        widgets["event_attachments"] = by_event(widgets["attachments"])
+        widgets["event_attachments"] = attachment_service.by_event(widgets["attachments"])
         widgets["can_attach"] = attachment_service.may_attach_to_case(case, self._actor())
         widgets["attaching_actions"] = ATTACHING_ACTIONS
         return widgets
@@ -161,7 +159,7 @@ class CaseWorkflowMixin:
                 execute(case.id, t.action.value, request.form, actor, version=request.form.get("version"),
                         multi=request.form.getlist)
                 if checked is not None:
-                    attach_checked(checked, event=last_event(case.id, t.action, actor.user.id))
+                    attach_checked(checked, event=attachment_service.last_event(case.id, t.action, actor.user.id))
             except ConsoleError as exc:
                 if exc.status == 404:
                     abort(404)
@@ -224,22 +222,6 @@ class CaseWorkflowMixin:
 
 ATTACHING_ACTIONS = frozenset({CaseAction.REPLY.value})
 """Actions whose form takes a file (the handler's 反馈 with its evidence), attached to the action's event."""
-
-
-def last_event(case_id: int, action: CaseAction, user_id: int) -> CaseEvent | None:
-    """The newest event of `action` on the case by the user (the one just written)."""
-    return db.session.scalars(sa.select(CaseEvent).where(
-        CaseEvent.case_id == case_id, CaseEvent.action == action, CaseEvent.actor_id == user_id,
-    ).order_by(CaseEvent.id.desc()).limit(1)).first()
-
-
-def by_event(items: list[Attachment]) -> dict[int, list[Attachment]]:
-    """Attachments grouped by the event they document (for the timeline)."""
-    grouped: dict[int, list[Attachment]] = {}
-    for item in items:
-        if item.event_id is not None:
-            grouped.setdefault(item.event_id, []).append(item)
-    return grouped
 
 
 def _lookup_urls() -> dict[str, str]:
