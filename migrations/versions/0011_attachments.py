@@ -1,7 +1,7 @@
 """附件: files on cases, events, 督办单 and 通报批评 (the bytes are kept outside the database)
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 Create Date: 2026-12-01 01:40:00
 
 - attachment: one row per uploaded file — its owner (a case, optionally one of its events or 督办单; or a
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0008'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
