@@ -276,6 +276,20 @@ class Config:
     SERVER_TIMING = os.environ.get("SERVER_TIMING", "") == "1"
     """`1`: every response carries `Server-Timing: sql;dur=<ms>;desc="<statements>"` (console/timing.py)."""
 
+    SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "sms.providers:OutboxProvider")
+    """`module:Class` of the text-message provider (sms/providers.py). The default sends nothing: messages
+    stay in the outbox for the admin to read. `sms.providers:HttpJsonProvider` posts to SMS_HTTP_URL."""
+    SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL")
+    """Gateway address of HttpJsonProvider (POST {"phone", "text"}; any 2xx answer is success)."""
+    SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN")
+    """Sent as `Authorization: Bearer …` by HttpJsonProvider, when set."""
+    SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", "5"))
+    """Tries per message before it is marked failed."""
+    SMS_RETRY_SECONDS = int(os.environ.get("SMS_RETRY_SECONDS", "60"))
+    """Wait before the first retry; each further retry waits twice as long."""
+    SMS_CENTER_PHONE = os.environ.get("SMS_CENTER_PHONE", "12345")
+    """The number applicants are told to call, the {center_phone} of the templates."""
+
 
 class TestConfig(Config):
     """Settings for the test suite: a throw-away database, fast hashing."""

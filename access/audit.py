@@ -32,10 +32,10 @@ from console.identity import request_user
 from console.introspect import attribute
 from console.privacy import mask_value
 
-NOT_AUDITED = {"AuditLog", "LoginLog", "AuditChain", "AuditVerification", "Notification", "YearCounter", "Job",
-               "PermissionView", "Permission", "ViewMenu", "RegisterUser", "ApiKey"}
-"""Logs themselves, notifications and counters are not business records; FAB's permission
-tables are rebuilt from code."""
+NOT_AUDITED = {"AuditLog", "LoginLog", "AuditChain", "AuditVerification", "Notification", "SmsMessage",
+               "YearCounter", "Job", "PermissionView", "Permission", "ViewMenu", "RegisterUser", "ApiKey"}
+"""Logs themselves, notifications, the text-message outbox, jobs and counters are not business records; FAB's
+permission tables are rebuilt from code."""
 SECRET_FIELDS = {"password"}
 UNLOGGED_CHANGES = {"updated_at", "updated_by_id", "version", "changed_on", "changed_by_fk",
                     "last_login", "login_count", "fail_login_count"}

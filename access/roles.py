@@ -54,19 +54,19 @@ REFERENCE_READ = {
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     WINDOW: {
         "CaseView": READ + EXPORT + ("can_add", "can_edit")
-        + actions(A.RESOLVE_ON_SPOT, A.DECLINE, A.SUSPEND, A.RESUME, A.EVALUATE),
+        + actions(A.RESOLVE_ON_SPOT, A.DECLINE, A.SUSPEND, A.RESUME, A.CALLBACK, A.EVALUATE),
         "AssignmentView": READ, "SupervisionView": READ, "CaseEventView": READ,
-        "SatisfactionView": READ,
+        "SatisfactionView": READ, "CallbackAttemptView": READ,
         **REFERENCE_READ, **SEE_ALL, **PERSONAL, **MINE,
     },
     COORDINATOR: {
         "CaseView": READ + EXPORT + ("can_add", "can_edit", "can_import") + actions(
             A.ASSESS, A.DECLINE, A.RESOLVE_ON_SPOT, A.ASSIGN, A.APPROVE_EXTENSION, A.SUPERVISE,
-            A.ESCALATE, A.REASSIGN, A.SUSPEND, A.RESUME, A.RESOLVE, A.EVALUATE, A.SUMMARIZE,
+            A.ESCALATE, A.REASSIGN, A.SUSPEND, A.RESUME, A.RESOLVE, A.CALLBACK, A.EVALUATE, A.SUMMARIZE,
             A.ARCHIVE, A.CRITICIZE,
         ),
         "AssignmentView": READ + EXPORT, "SupervisionView": READ + EXPORT,
-        "CaseEventView": READ + EXPORT, "SatisfactionView": READ + EXPORT,
+        "CaseEventView": READ + EXPORT, "SatisfactionView": READ + EXPORT, "CallbackAttemptView": READ + EXPORT,
         "EvaluationView": READ, "CriticismView": READ,
         **REFERENCE_READ, "GuideCardView": READ + WRITE, "RootCauseView": ("can_list",),
         **SEE_ALL, **PERSONAL, **MINE,
@@ -80,7 +80,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     LEADER: {
         "CaseView": READ + EXPORT + actions(A.SUPERVISE, A.CRITICIZE),
         "AssignmentView": READ + EXPORT, "SupervisionView": READ + EXPORT,
-        "CaseEventView": READ + EXPORT, "SatisfactionView": READ + EXPORT,
+        "CaseEventView": READ + EXPORT, "SatisfactionView": READ + EXPORT, "CallbackAttemptView": READ + EXPORT,
         "EvaluationView": READ + EXPORT + ("can_edit", "can_generate"),
         "CriticismView": READ + EXPORT + ("can_edit",),
         "AuditLogView": READ + EXPORT, "LoginLogView": READ + EXPORT,

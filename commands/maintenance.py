@@ -43,6 +43,18 @@ def remind() -> None:
     click.echo(f"即将超期提醒 {report.due_soon} 条，超期提醒 {report.overdue} 条，邮件 {report.emails} 封。")
 
 
+@click.command("sms-send", cls=ConsoleCommand)
+@with_appcontext
+def sms_send() -> None:
+    """Send the queued text messages whose time has come (run every minute by cron, or by a job)."""
+    from sms.sender import send_due
+
+    with as_system():
+        report = send_due(current_app.config)
+    click.echo(f"已发送 {report.sent} 条，存入发件箱 {report.kept} 条，稍后重试 {report.retrying} 条，"
+               f"发送失败 {report.failed} 条。")
+
+
 @click.command("evaluate", cls=ConsoleCommand)
 @click.option("--period", required=True, help="2025、2025Q2 或 2025-06")
 @with_appcontext

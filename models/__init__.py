@@ -19,6 +19,8 @@ from models.case_event import CaseEvent
 from models.assignment import Assignment
 from models.supervision import Supervision
 from models.satisfaction import Satisfaction
+from models.callback import CallbackAttempt
+from models.sms import SmsMessage, SmsTemplate
 from models.evaluation import Evaluation
 from models.criticism import Criticism
 from models.counter import YearCounter
@@ -34,17 +36,17 @@ from models.attachment import Attachment
 __all__ = [
     "Model", "StaffUser", "Department", "Coordinator", "ServiceItem", "DictionaryEntry",
     "HolidayOverride", "DutyRota", "GuideCard", "Case", "CaseEvent", "Assignment",
-    "Supervision", "Satisfaction", "Evaluation", "Criticism", "YearCounter", "Notification",
-    "NotificationKind", "SavedFilter", "AuditLog", "LoginLog", "AuditChain", "AuditVerification",
-    "Job", "JobKind", "JobState",
-    "CacheStamp", "Attachment",
+    "Supervision", "Satisfaction", "CallbackAttempt", "SmsMessage", "SmsTemplate", "Evaluation", "Criticism",
+    "YearCounter", "Notification", "NotificationKind", "SavedFilter", "AuditLog", "LoginLog", "AuditChain",
+    "AuditVerification", "Job", "JobKind", "JobState", "CacheStamp", "Attachment",
 ]
 
 SCREEN_MODELS = [
     Case, Assignment, Supervision, CaseEvent,
-    Satisfaction, Evaluation, Criticism,
+    CallbackAttempt, Satisfaction, Evaluation, Criticism,
     Department, Coordinator, ServiceItem, DutyRota, GuideCard,
-    HolidayOverride, DictionaryEntry, Notification, SavedFilter, AuditLog, LoginLog,
+    HolidayOverride, DictionaryEntry, Notification, SavedFilter, SmsTemplate, SmsMessage,
+    AuditLog, LoginLog,
 ]
 """Models with a generated screen, in menu order within each menu group."""
 

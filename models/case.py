@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from console.declare import MenuGroup, QuickFilter, Screen, display, field
 from console.validators import credit_code, id_number, phone_number
 from models.base import Model, Stamped, enum_type
+from models.callback import awaiting_callback
 from models.coordinator import Coordinator
 from models.department import Department
 from models.dictionary import DictionaryEntry
@@ -35,6 +36,7 @@ from workdays import clock
 if TYPE_CHECKING:
     from models.assignment import Assignment
     from models.attachment import Attachment
+    from models.callback import CallbackAttempt
     from models.case_event import CaseEvent
     from models.satisfaction import Satisfaction
     from models.supervision import Supervision
@@ -94,8 +96,8 @@ CASE_QUICK_FILTERS = (
     QuickFilter("overdue", _l("Overdue"), overdue_condition),
     QuickFilter("overdue_unsupervised", _l("Overdue, not supervised"), _overdue_unsupervised),
     QuickFilter("suspended", _l("Suspended"), lambda: Case.suspended.is_(True)),
-    # 待回访: finished, the applicant's verdict not yet collected.
-    QuickFilter("to_follow_up", _l("Awaiting follow-up"), lambda: Case.status == CaseStatus.RESOLVED),
+    # 待回访: finished, the applicant neither heard nor recorded as unreachable (models/callback.py).
+    QuickFilter("to_follow_up", _l("Awaiting follow-up"), awaiting_callback),
     QuickFilter("received_today", _l("Received today"), _received_today),
     QuickFilter("this_year", _l("This year"), _this_year),
     QuickFilter("voided", _l("Voided"), lambda: Case.status == CaseStatus.VOIDED, hides="status"),
@@ -167,6 +169,9 @@ class Case(Stamped, Model):
     )
     credit_code: Mapped[str | None] = mapped_column(
         sa.String(18), info=field(_l("Unified social credit code"), validators=(credit_code,), mask="credit_code"),
+    )
+    sms_opt_out: Mapped[bool] = mapped_column(
+        default=False, info=field(_l("No text messages"), _l("The applicant asked not to receive text messages")),
     )
     special_group: Mapped[SpecialGroup | None] = mapped_column(
         enum_type(SpecialGroup),
@@ -273,6 +278,11 @@ class Case(Stamped, Model):
         sa.Text, info=field(_l("Reason for voiding"), _l("Why the record is void; it stays on record"), form=False),
     )
     voided_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, info=field(_l("Voided at"), form=False))
+    unreachable: Mapped[bool] = mapped_column(
+        default=False, info=field(_l("Applicant unreachable"),
+                                  _l("Not reached in three follow-up attempts: no verdict recorded"),
+                                  form=False, search=True),
+    )
     reopen_count: Mapped[int] = mapped_column(
         default=0, info=field(_l("Times reopened"), _l("Sent back after an unsatisfied verdict"), form=False),
     )
@@ -297,6 +307,9 @@ class Case(Stamped, Model):
     )
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="case", order_by="Attachment.id", cascade="all, delete-orphan", passive_deletes=True,
+    )
+    callbacks: Mapped[list[CallbackAttempt]] = relationship(
+        back_populates="case", order_by="CallbackAttempt.id", cascade="all, delete-orphan", passive_deletes=True,
     )
 
     @display(_l("Overdue"), show=True)

@@ -192,6 +192,22 @@ class FeedbackChannel(LabeledEnum):
     ON_SITE = "on_site", _l("On site")
     PHONE = "phone", _l("Phone follow-up")
     SMS = "sms", _l("Text message")
+    OTHER = "other", _l("Other channel")
+
+
+class CallbackChannel(LabeledEnum):
+    """How a 回访 attempt tried to reach the applicant."""
+
+    PHONE = "phone", _l("Telephone")
+    SMS = "sms", _l("Text message")
+    VISIT = "visit", _l("Home visit")
+    OTHER = "other", _l("Other channel")
+
+    @property
+    def verdict_channel(self) -> FeedbackChannel:
+        """How a verdict given in this attempt was collected (上门 is face to face: 现场)."""
+        return {CallbackChannel.PHONE: FeedbackChannel.PHONE, CallbackChannel.SMS: FeedbackChannel.SMS,
+                CallbackChannel.VISIT: FeedbackChannel.ON_SITE}.get(self, FeedbackChannel.OTHER)
 
 
 class PeriodKind(LabeledEnum):
@@ -262,8 +278,30 @@ class CaseAction(LabeledEnum):
     SUSPEND = "suspend", _l("Suspend (awaiting materials)")
     RESUME = "resume", _l("Resume")
     RESOLVE = "resolve", _l("Resolve")
+    CALLBACK = "callback", _l("Follow-up call")
     EVALUATE = "evaluate", _l("Record satisfaction")
     SUMMARIZE = "summarize", _l("Summarize")
     ARCHIVE = "archive", _l("Archive")
     CRITICIZE = "criticize", _l("Issue criticism")
     VOID = "void", _l("Void")
+
+
+class SmsEvent(LabeledEnum):
+    """The events that send a text message: to the applicant, or to the handling department."""
+
+    RECEIVED = "received", _l("Case received (to the applicant)")
+    RESOLVED = "resolved", _l("Case resolved (to the applicant)")
+    CALLBACK = "callback", _l("Follow-up notice (to the applicant)")
+    ASSIGNED = "assigned", _l("Case assigned (to the department)")
+    SUPERVISED = "supervised", _l("Supervision issued (to the department)")
+    DUE_SOON = "due_soon", _l("Deadline near (to the department)")
+
+
+class SmsState(LabeledEnum):
+    """Where a text message stands in the outbox."""
+
+    QUEUED = "queued", _l("Queued")
+    SENDING = "sending", _l("Sending")
+    SENT = "sent", _l("Sent")
+    OUTBOX = "outbox", _l("Kept in the outbox (not sent)")
+    FAILED = "failed", _l("Failed")

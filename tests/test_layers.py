@@ -13,7 +13,7 @@ FLOOR = {
     "views": 6, "commands": 6,
     "seed": 5, "notices": 5, "jobs": 5,
     "workflow": 4, "evaluation": 4, "intake": 4, "kpi": 4, "backups": 4, "guides": 4, "attachments": 4,
-    "access": 3,
+    "access": 3, "sms": 3,
     "models": 2,
     "console": 1,
     "workdays": 0,

@@ -16,6 +16,7 @@ from models import Case, CaseEvent, DutyRota
 from models.base import acting_as
 from models.counter import next_number
 from models.enums import ApplicantKind, CaseAction, CaseStatus
+from sms import outbox
 from workdays import clock
 from workflow import deadlines
 
@@ -83,9 +84,11 @@ def _register(case: Case, actor: Actor, commit: bool) -> Case:
     case.due_date, case.due_estimated = deadlines.due_after(case.received_at.date(), deadlines.assess_days())
     case.response_due = case.due_date  # kept when 研判 sets the case's own deadline: the 响应率 reads it
     db.session.add(case)
-    db.session.add(CaseEvent(case=case, actor_id=actor.user.id, action=CaseAction.RECEIVE,
-                             to_status=CaseStatus.RECEIVED, at=case.received_at, deadline=case.due_date,
-                             data={"channel": actor.channel, "source": case.channel.value}))
+    received = CaseEvent(case=case, actor_id=actor.user.id, action=CaseAction.RECEIVE,
+                         to_status=CaseStatus.RECEIVED, at=case.received_at, deadline=case.due_date,
+                         data={"channel": actor.channel, "source": case.channel.value})
+    db.session.add(received)
+    outbox.queue_for_event(received)
     if commit:
         db.session.commit()
     return case

@@ -15,8 +15,9 @@ from flask_babel import gettext
 
 from extensions import db
 from models import Assignment, Case, Notification, StaffUser
-from models.enums import OPEN_STATUSES, AssignmentStatus
+from models.enums import OPEN_STATUSES, AssignmentStatus, SmsEvent
 from models.notification import NotificationKind
+from sms import outbox
 from workdays import clock
 from workdays.store import work_calendar
 from workflow import notify
@@ -35,7 +36,8 @@ class ReminderReport:
 
 
 def run_reminders(today: dt.date | None = None) -> ReminderReport:
-    """Notify departments and coordinators of deadlines within one working day or passed.
+    """Notify departments and coordinators of deadlines within one working day or passed; a department
+    due within one working day also gets a text message (即将超期) at its contact phone.
 
     Each (assignment or case, deadline, kind, user) is notified once, however often this runs.
     """
@@ -57,8 +59,9 @@ def run_reminders(today: dt.date | None = None) -> ReminderReport:
             report.overdue += notify.to_coordinators(a.case, NotificationKind.OVERDUE, message, key)
         else:
             message = gettext("%(number)s is due %(due)s.", number=a.case.number, due=a.deadline.isoformat())
-            report.due_soon += notify.to_department(a.department_id, NotificationKind.DUE_SOON, a.case, message,
-                                                    f"due_soon:a{a.id}:{a.deadline.isoformat()}")
+            key = f"due_soon:a{a.id}:{a.deadline.isoformat()}"
+            report.due_soon += notify.to_department(a.department_id, NotificationKind.DUE_SOON, a.case, message, key)
+            outbox.to_department(a.department, SmsEvent.DUE_SOON, key, a.case, deadline=a.deadline)
     unassigned = db.session.execute(
         sa.select(Case).where(Case.status.in_(list(OPEN_STATUSES)), Case.suspended.is_(False),
                               Case.lead_department_id.is_(None), Case.due_date <= soon_limit)

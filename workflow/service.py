@@ -26,6 +26,7 @@ from models import Case, CaseEvent, StaffUser
 from models.base import acting_as
 from models.enums import CaseAction, CaseStatus
 from models.versioning import bump
+from sms import outbox
 from workdays import clock
 from workflow import steps
 from workflow.params import NOTE, parse
@@ -75,6 +76,8 @@ class Effect:
     deadline: Any = None
     data: dict = field(default_factory=dict)
     target: CaseStatus | None = None
+    then: tuple[CaseAction, dict] | None = None
+    """A follow-on action and its fields, executed in the same transaction (a reached 回访 is an 评价)."""
 
 
 def allowed_actions(case: Case, actor: Actor) -> list[Transition]:
@@ -144,11 +147,13 @@ def _record(case: Case, t: Transition, before: CaseStatus, effect: Effect, actor
     # the case (督办): a concurrent action that read the same version then fails with 409.
     case.updated_at = clock.now()
     bump(case)
-    db.session.add(CaseEvent(
+    event = CaseEvent(
         case=case, actor_id=actor.user.id, action=t.action, from_status=before, to_status=target,
         note=note, department_id=effect.department_id, deadline=effect.deadline,
         data={"channel": actor.channel, **effect.data}, at=clock.now(),
-    ))
+    )
+    db.session.add(event)
+    outbox.queue_for_event(event)
 
 
 @contextlib.contextmanager
@@ -182,6 +187,9 @@ def _execute(t: Transition, case_id: Any, raw: Mapping[str, Any], actor: Actor, 
         before = case.status
         effect = steps.apply(t, case, values, actor, note)
         _record(case, t, before, effect, actor, note)
+        if effect.then is not None:
+            action, fields = effect.then
+            _execute(TRANSITIONS[action], case.id, {**fields, "note": note}, actor, None, None, commit=False)
         if commit:
             db.session.commit()
         else:

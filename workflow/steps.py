@@ -10,7 +10,8 @@ from flask_babel import gettext
 
 from console.errors import ConflictError, ConsoleError, ForbiddenError
 from extensions import db
-from models import Assignment, Case, Satisfaction, Supervision
+from models import Assignment, CallbackAttempt, Case, Satisfaction, Supervision
+from models.callback import UNREACHABLE_AFTER
 from models.counter import next_number
 from models.enums import (
     AssignmentRole,
@@ -340,6 +341,31 @@ def resolve(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
     _resolve(case, v)
     return _effect(department_id=case.lead_department_id,
                    data={"solved": v["solved"].value, **close_assignments(case, A.RESOLVE)})
+
+
+@step(A.CALLBACK)
+def callback(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
+    """One 回访 attempt. Reached: the verdict is recorded by `evaluate` (不满意 → 重办 as ever); the third
+    attempt that does not reach the applicant records the case as 无法联系 (评价 without a verdict)."""
+    reached, level, channel = bool(v.get("reached")), v.get("satisfaction"), v["channel"]
+    if reached and level is None:
+        raise ConsoleError(gettext("Record the applicant's verdict."),
+                           fields={"satisfaction": gettext("Required when the applicant was reached.")})
+    if not reached and level is not None:
+        raise ConsoleError(gettext("A verdict needs the applicant reached."),
+                           fields={"reached": gettext("Tick it when the applicant gave a verdict.")})
+    # Attempts of this round only: a case reopened (重办) and resolved again is followed up afresh.
+    missed = 1 + sum(1 for a in case.callbacks if not a.reached and a.at >= (case.resolved_at or a.at))
+    db.session.add(CallbackAttempt(case=case, at=clock.now(), channel=channel, caller_id=actor.user.id,
+                                   reached=reached, words=v.get("words"), satisfaction=level))
+    data = {"channel": channel.value, "reached": reached}
+    if reached:
+        return _effect(data=data, then=(A.EVALUATE, {
+            "satisfaction": level.value, "channel": channel.verdict_channel.value, "comment": v.get("words")}))
+    if missed < UNREACHABLE_AFTER:
+        return _effect(data={**data, "missed": missed})
+    case.unreachable = True
+    return _effect(target=CaseStatus.EVALUATED, data={**data, "missed": missed, "unreachable": True})
 
 
 @step(A.EVALUATE)

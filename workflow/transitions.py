@@ -14,12 +14,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from models.enums import (
-    CaseAction as A,
-)
-from models.enums import (
-    CaseStatus as S,
-)
-from models.enums import (
+    CallbackChannel,
     CriticismReason,
     Disposition,
     FeedbackChannel,
@@ -30,6 +25,12 @@ from models.enums import (
     Solved,
     SupervisionLevel,
     Track,
+)
+from models.enums import (
+    CaseAction as A,
+)
+from models.enums import (
+    CaseStatus as S,
 )
 from workflow.params import Param
 
@@ -126,6 +127,13 @@ TRANSITIONS: dict[A, Transition] = {t.action: t for t in [
     Transition(A.RESUME, OPEN, None, (), while_suspended=True),
     Transition(A.RESOLVE, frozenset({S.ASSIGNED}), S.RESOLVED, (RESULT, SOLVED, REPLY_TO_APPLICANT),
                next_step=frozenset({S.ASSIGNED}), style="success"),
+    Transition(A.CALLBACK, frozenset({S.RESOLVED}), None, (
+        Param("channel", _l("Follow-up by"), "enum", enum=CallbackChannel),
+        Param("reached", _l("Reached the applicant"), "bool", required=False),
+        Param("satisfaction", _l("Verdict"), "enum", enum=SatisfactionLevel, required=False,
+              description=_l("Required when the applicant was reached")),
+        Param("words", _l("Applicant's words"), "textarea", required=False),
+    ), next_step=frozenset({S.RESOLVED}), style="primary"),
     Transition(A.EVALUATE, frozenset({S.RESOLVED}), S.EVALUATED, (
         Param("satisfaction", _l("Verdict"), "enum", enum=SatisfactionLevel),
         Param("channel", _l("Collected by"), "enum", enum=FeedbackChannel),
@@ -150,7 +158,9 @@ TRANSITIONS: dict[A, Transition] = {t.action: t for t in [
               description=_l("Why the record is void, e.g. registered twice or in error; it stays on record")),
     ), while_suspended=True, style="danger"),
 ]}
-"""Action → transition. EVALUATE leads to ASSIGNED instead when the verdict is unsatisfied (重办)."""
+"""Action → transition. EVALUATE leads to ASSIGNED instead when the verdict is unsatisfied (重办).
+CALLBACK (回访) records an attempt: one that reaches the applicant goes on to EVALUATE in the same transaction;
+the third that does not leads to EVALUATED without a verdict (无法联系)."""
 
 
 def transition(action: A | str) -> Transition | None:
