@@ -16,11 +16,13 @@ from models.enums import CaseAction
 
 SCREENS = [
     ("CaseView", "反映事项"), ("AssignmentView", "交办单"), ("SupervisionView", "督办单"),
-    ("CaseEventView", "办理记录"), ("SatisfactionView", "办结评价"), ("EvaluationView", "量化评价"),
+    ("CaseEventView", "办理记录"), ("CallbackAttemptView", "回访记录"), ("SatisfactionView", "办结评价"),
+    ("EvaluationView", "量化评价"),
     ("CriticismView", "通报批评"), ("DepartmentView", "部门/单位"), ("CoordinatorView", "协调专员"),
     ("ServiceItemView", "事项库"), ("DutyRotaView", "坐窗排班"), ("GuideCardView", "办事指南卡片"),
     ("HolidayOverrideView", "节假日调整"), ("DictionaryEntryView", "数据字典"), ("NotificationView", "消息提醒"),
-    ("SavedFilterView", "常用筛选"), ("AuditLogView", "操作日志"), ("LoginLogView", "登录日志"),
+    ("SavedFilterView", "常用筛选"), ("SmsTemplateView", "短信模板"), ("SmsMessageView", "短信发件箱"),
+    ("AuditLogView", "操作日志"), ("LoginLogView", "登录日志"),
     ("RootCauseView", "溯源分析"),
 ]
 ACTIONS_ON = "CaseView"

@@ -158,7 +158,8 @@ KPIS: dict[str, Kpi] = {k.name: k for k in [
     Kpi("satisfaction", _l("Satisfaction rate"),
         _l("Cases whose applicant was very satisfied, satisfied or basically satisfied, among the cases evaluated. "
            "A case reopened after an unsatisfied verdict counts as satisfied once a later verdict is; the "
-           "reopening shows in the reopening rate."),
+           "reopening shows in the reopening rate. A case whose applicant could not be reached in three follow-up "
+           "attempts has no verdict and is in neither count."),
         _l("Satisfied"), lambda f: f.satisfied(),
         _l("Cases evaluated"), lambda f: f.evaluated()),
     Kpi("reopen", _l("Reopening rate"),

@@ -8,6 +8,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from extensions import db
+from kpi.facts import Facts
 from models import CallbackAttempt, Case, CaseEvent, Satisfaction
 from models.enums import CaseAction, CaseStatus, FeedbackChannel, SatisfactionLevel
 from tests.test_dashboard import tiles
@@ -81,6 +82,8 @@ def test_three_missed_attempts_record_the_applicant_as_unreachable(as_user, app_
     case = db.session.get(Case, case.id)
     assert case.status == CaseStatus.EVALUATED and case.unreachable
     assert case.satisfactions == [], "no verdict: the satisfaction rate does not count the case"
+    evaluated = sa.select(sa.func.count()).select_from(Case).where(Case.id == case.id, Facts(NOW.date()).evaluated())
+    assert db.session.execute(evaluated).scalar_one() == 0, "not in the 满意率's denominator (kpi/definitions.py)"
     assert len(attempts(case.id)) == 3 and not any(a.reached for a in attempts(case.id))
     assert case.events[-1].data["unreachable"] is True
     assert case.id not in awaiting(as_user)
