@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 
 class SmsTemplate(Model):
-    """The text sent for one event, with placeholders such as {number} and {deadline}; admins edit it."""
+    """The text sent for one event, with placeholders such as {编号} and {时限} (sms.outbox.PLACEHOLDERS);
+    admins edit it."""
 
     __tablename__ = "sms_template"
     __screen__ = Screen(
@@ -35,8 +36,8 @@ class SmsTemplate(Model):
     text: Mapped[str] = mapped_column(
         sa.String(300), info=field(
             _l("Template text"),
-            _l("Placeholders: {number} case number, {title} title, {deadline} deadline, {department} "
-               "department, {center_phone} the center's phone"), list=True, textarea=True),
+            _l("Placeholders: {编号} case number, {标题} title, {时限} deadline, {部门} department, "
+               "{咨询电话} the center's phone"), list=True, textarea=True),
     )
     is_active: Mapped[bool] = mapped_column(
         default=True, info=field(_l("Send"), _l("Untick to send nothing for this event"), list=True, search=True),
@@ -76,7 +77,7 @@ class SmsMessage(Model):
         enum_type(SmsEvent), info=field(_l("Event"), list=True, search=True),
     )
     event_key: Mapped[str] = mapped_column(
-        sa.String(80), info=field(_l("Event reference"), _l("The case event or reminder that sent it")),
+        sa.String(80), info=field(_l("Event reference"), _l("The case event or reminder that sent it"), show=False),
     )
     case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case.id", ondelete="SET NULL"), index=True)
     case: Mapped[Case | None] = relationship(info=field(_l("Case"), list=True, search=True))

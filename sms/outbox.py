@@ -29,6 +29,11 @@ APPLICANT_EVENTS = {
 """Workflow actions that tell the applicant by text message (a missed 回访 as well: see `queue_for_event`)."""
 
 
+PLACEHOLDERS = {"number": "编号", "title": "标题", "deadline": "时限", "department": "部门",
+                "center_phone": "咨询电话"}
+"""Value name → the Chinese placeholder an admin writes in a template ({编号}); the English name works too."""
+
+
 class _Blank(dict):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
@@ -36,8 +41,10 @@ class _Blank(dict):
 
 def render(template: str, values: dict[str, Any]) -> str:
     """The template with its placeholders filled; unknown ones stay as written, a malformed one leaves it as is."""
+    filled = {k: "" if v is None else v for k, v in values.items()}
+    filled.update({PLACEHOLDERS[k]: v for k, v in filled.items() if k in PLACEHOLDERS})
     try:
-        return template.format_map(_Blank({k: "" if v is None else v for k, v in values.items()}))
+        return template.format_map(_Blank(filled))
     except (ValueError, IndexError, AttributeError):
         return template
 

@@ -15,6 +15,8 @@ import urllib.request
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from flask_babel import gettext
+
 
 class SmsError(Exception):
     """The gateway refused or could not be reached; the message is tried again later."""
@@ -54,7 +56,7 @@ class HttpJsonProvider:
     def send(self, phone: str, text: str) -> None:
         """Post one message; a refusal or a network error is an SmsError."""
         if not self.url:
-            raise SmsError("SMS_HTTP_URL is not set")
+            raise SmsError(gettext("The gateway address SMS_HTTP_URL is not set."))
         request = urllib.request.Request(self.url, data=json.dumps({"phone": phone, "text": text}).encode(),
                                          headers={"Content-Type": "application/json"}, method="POST")
         if self.token:
@@ -62,9 +64,9 @@ class HttpJsonProvider:
         try:
             with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 (the configured gateway)
                 if not 200 <= answer.status < 300:
-                    raise SmsError(f"HTTP {answer.status}")
+                    raise SmsError(gettext("The gateway answered HTTP %(status)s.", status=answer.status))
         except (urllib.error.URLError, OSError) as exc:
-            raise SmsError(str(exc)) from exc
+            raise SmsError(gettext("The gateway cannot be reached: %(error)s", error=exc)) from exc
 
 
 def load_provider(config: Mapping[str, Any]) -> SmsProvider:

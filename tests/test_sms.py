@@ -57,7 +57,7 @@ def test_an_assignment_queues_one_message_even_when_the_action_is_retried(api, t
     db.session.expire_all()
     case = db.session.get(Case, case.id)
     assert message.phone == TAX_PHONE and message.state == SmsState.QUEUED
-    # the default template: 事项{number}“{title}”已交办{department}，请于{deadline}前办结
+    # the default template: 事项{编号}“{标题}”已交办{部门}，请于{时限}前办结
     assert f"事项{case.number}“测试事项”已交办清城区税务局，请于{case.due_date.isoformat()}前办结" in message.text
 
 
@@ -158,10 +158,13 @@ def test_the_admin_edits_templates_and_reads_the_outbox_masked(as_user, tax_phon
     assert "待发送" in queued
     template = db.session.execute(sa.select(SmsTemplate).where(SmsTemplate.event == SmsEvent.ASSIGNED)).scalar_one()
     page = admin.get(f"/sms-templates/edit/{template.id}").get_data(as_text=True)
-    assert "模板内容" in page and "{number}" in page
+    assert "模板内容" in page and "{编号}" in page and english_words(page) == []
     saved = admin.post(f"/sms-templates/edit/{template.id}", data={
-        "text": "事项{number}已交办，限{deadline}前办结。", "is_active": "y"})
+        "text": "事项{编号}已交办，限{时限}前办结。", "is_active": "y"})
     assert saved.status_code == 302
     db.session.expire_all()
-    assert db.session.get(SmsTemplate, template.id).text == "事项{number}已交办，限{deadline}前办结。"
+    assert db.session.get(SmsTemplate, template.id).text == "事项{编号}已交办，限{时限}前办结。"
+    other = case_in(CaseStatus.ASSIGNED)
+    [message] = messages(case_id=other.id, event=SmsEvent.ASSIGNED)
+    assert message.text == f"事项{other.number}已交办，限{other.due_date.isoformat()}前办结。"
     assert as_user("window").get("/sms-outbox/list/").status_code in (302, 403)

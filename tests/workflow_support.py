@@ -116,6 +116,7 @@ def sample_values(action: str) -> dict[str, Any]:
         "suspend": {"reason": "待补材料"},
         "resume": {},
         "resolve": RESOLVE,
+        "callback": {"channel": "phone", "reached": False, "words": "无人接听"},
         "evaluate": {"satisfaction": "satisfied", "channel": "phone"},
         "summarize": {"summary": "总结"},
         "archive": {},

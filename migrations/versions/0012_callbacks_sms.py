@@ -24,12 +24,12 @@ depends_on = None
 SMS_EVENT = sa.Enum('received', 'resolved', 'callback', 'assigned', 'supervised', 'due_soon', name='smsevent',
                     native_enum=False, length=32)
 DEFAULT_TEXTS = {
-    'received': '【清城区政务服务中心】您反映的事项已受理，编号{number}，我们将尽快办理。查询进度请凭编号及手机尾号。',
-    'resolved': '【清城区政务服务中心】您反映的事项{number}已办结，近日我们将回访听取您的评价。',
-    'callback': '【清城区政务服务中心】我们就事项{number}回访未能联系到您，如有意见请致电{center_phone}。',
-    'assigned': '【办成事】事项{number}“{title}”已交办{department}，请于{deadline}前办结。',
-    'supervised': '【办成事】事项{number}已对{department}督办，请于{deadline}前反馈。',
-    'due_soon': '【办成事】{department}承办的事项{number}将于{deadline}到期，请抓紧办理。',
+    'received': '【清城区政务服务中心】您反映的事项已受理，编号{编号}，我们将尽快办理。查询进度请凭编号及手机尾号。',
+    'resolved': '【清城区政务服务中心】您反映的事项{编号}已办结，近日我们将回访听取您的评价。',
+    'callback': '【清城区政务服务中心】我们就事项{编号}回访未能联系到您，如有意见请致电{咨询电话}。',
+    'assigned': '【办成事】事项{编号}“{标题}”已交办{部门}，请于{时限}前办结。',
+    'supervised': '【办成事】事项{编号}已对{部门}督办，请于{时限}前反馈。',
+    'due_soon': '【办成事】{部门}承办的事项{编号}将于{时限}到期，请抓紧办理。',
 }
 
 
