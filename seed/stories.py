@@ -220,8 +220,10 @@ def _coordinated(at: dt.datetime, template: tuple, rng: random.Random, *, late: 
     steps.append(Step(t, "resolve", {"result": "经协调，相关部门已为群众办结该事项。", "solved": "yes"}))
     if reopen:
         t = _workday_after(t, 2, rng)
-        steps.append(Step(t, "evaluate", {"satisfaction": "unsatisfied", "channel": "phone",
-                                          "comment": "办理时间太长，结果不满意"}))
+        steps.append(Step(t - dt.timedelta(hours=2), "callback", {"channel": "phone", "reached": False,
+                                                                  "words": "无人接听"}))
+        steps.append(Step(t, "callback", {"channel": "phone", "reached": True, "satisfaction": "unsatisfied",
+                                          "words": "办理时间太长，结果不满意"}))
         t = _workday_after(t, 1, rng)
         steps.append(Step(t, "sign", {"department_id": lead}, actor=handler))
         t = _workday_after(t, 2, rng)
@@ -229,10 +231,16 @@ def _coordinated(at: dt.datetime, template: tuple, rng: random.Random, *, late: 
         t = _workday_after(t, 0, rng) + dt.timedelta(hours=1)
         steps.append(Step(t, "resolve", {"result": "重办完成，群众诉求已解决。", "solved": "yes"}))
     t = _workday_after(t, 2, rng)
-    steps.append(Step(t, "evaluate", {"satisfaction": rng.choice(["very_satisfied", "satisfied", "satisfied",
-                                                                  "basically_satisfied"]),
-                                      "channel": rng.choice(["phone", "sms", "on_site"])}))
+    steps.append(_verdict(t, rng.choice(["very_satisfied", "satisfied", "satisfied", "basically_satisfied"]),
+                          rng.choice(["phone", "sms", "on_site"])))
     return steps + _close(t, ptype, lead, rng)
+
+
+def _verdict(t: dt.datetime, satisfaction: str, channel: str) -> Step:
+    """The applicant's verdict: a 回访 call that reached them when it came by phone, else an 评价 as given."""
+    if channel == "phone":
+        return Step(t, "callback", {"channel": "phone", "reached": True, "satisfaction": satisfaction})
+    return Step(t, "evaluate", {"satisfaction": satisfaction, "channel": channel})
 
 
 def _close(t: dt.datetime, ptype: str, forward: str | None, rng: random.Random) -> list[Step]:

@@ -11,6 +11,7 @@ from extensions import db
 from kpi.facts import Facts
 from models import CallbackAttempt, Case, CaseEvent, Satisfaction
 from models.enums import CaseAction, CaseStatus, FeedbackChannel, SatisfactionLevel
+from tests.helpers import english_words
 from tests.test_dashboard import tiles
 from tests.test_kpi_drill import record_count
 from tests.workflow_support import NOW, act, case_in, snapshot
@@ -121,3 +122,12 @@ def test_the_event_log_names_the_callback(app_ctx):
     assert str(event.action.label) == "回访" and event.data["reached"] is False
     assert db.session.execute(sa.select(sa.func.count()).select_from(Satisfaction)
                               .where(Satisfaction.case_id == case.id)).scalar_one() == 0
+
+
+def test_the_demo_has_follow_up_calls_on_a_chinese_screen(as_user, app_ctx):
+    expected = db.session.execute(sa.select(sa.func.count()).select_from(CallbackAttempt)).scalar_one()
+    assert expected > 0, "seed: phone verdicts and reopenings come through 回访"
+    page = as_user("coordinator").get("/callbacks/list/").get_data(as_text=True)
+    assert record_count(page) == expected and "回访记录" in page and "已联系上" in page
+    assert english_words(page) == []
+    assert as_user("handler_tax").get("/callbacks/list/").status_code in (302, 403)
