@@ -65,6 +65,8 @@ class HttpJsonProvider:
             with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 (the configured gateway)
                 if not 200 <= answer.status < 300:
                     raise SmsError(gettext("The gateway answered HTTP %(status)s.", status=answer.status))
+        except urllib.error.HTTPError as exc:
+            raise SmsError(gettext("The gateway answered HTTP %(status)s.", status=exc.code)) from exc
         except (urllib.error.URLError, OSError) as exc:
             raise SmsError(gettext("The gateway cannot be reached: %(error)s", error=exc)) from exc
 

@@ -16,7 +16,7 @@ from models.enums import ApplicantKind, CaseAction, CaseStatus, Channel, SmsEven
 from sms.outbox import queue_for_event
 from sms.sender import send_due
 from tests.helpers import english_words
-from tests.sms_support import RecordingProvider, RefusingProvider
+from tests.sms_support import Gateway, RecordingProvider, RefusingProvider
 from tests.workflow_support import NOW, act, case_in, department, system_actor
 from workdays import clock
 from workflow.registration import register_case
@@ -168,3 +168,25 @@ def test_the_admin_edits_templates_and_reads_the_outbox_masked(as_user, tax_phon
     [message] = messages(case_id=other.id, event=SmsEvent.ASSIGNED)
     assert message.text == f"事项{other.number}已交办，限{other.due_date.isoformat()}前办结。"
     assert as_user("window").get("/sms-outbox/list/").status_code in (302, 403)
+
+
+def test_the_example_http_provider_posts_json_and_a_refusal_is_retried(app, tax_phone):
+    case = case_in(CaseStatus.ASSIGNED)
+    [message] = messages(case_id=case.id, event=SmsEvent.ASSIGNED)
+    down, up = Gateway(status=503), Gateway(status=200)
+    config = {**app.config, "SMS_PROVIDER": "sms.providers:HttpJsonProvider", "SMS_HTTP_TOKEN": "t0ken"}
+    try:
+        with clock.frozen_at(NOW + dt.timedelta(minutes=1)):
+            send_due({**config, "SMS_HTTP_URL": down.url})
+        refused = db.session.get(SmsMessage, message.id)
+        assert (refused.state, refused.attempts) == (SmsState.QUEUED, 1)
+        assert refused.last_error == "短信网关返回 HTTP 503。"
+        db.session.expire_all()
+        with clock.frozen_at(NOW + dt.timedelta(hours=1)):
+            send_due({**config, "SMS_HTTP_URL": up.url})
+    finally:
+        down.close()
+        up.close()
+    sent = db.session.get(SmsMessage, message.id)
+    assert (sent.state, sent.attempts, sent.last_error) == (SmsState.SENT, 2, None)
+    assert ("Bearer t0ken", {"phone": TAX_PHONE, "text": message.text}) in up.received
