@@ -1,7 +1,7 @@
 """回访 attempts, text messages (templates and outbox), opting out of them
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0011
 Create Date: 2026-12-01 01:40:00
 
 - callback_attempt: each attempt to reach the applicant after 办结 (time, channel, caller, reached, words,
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0008'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
