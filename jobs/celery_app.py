@@ -18,9 +18,11 @@ BEAT_SCHEDULE = {
     "daily-reminders": {"task": "jobs.daily_reminders", "schedule": crontab(hour=7, minute=30)},
     "monthly-evaluation": {"task": "jobs.monthly_evaluation", "schedule": crontab(day_of_month="1", hour=2,
                                                                                    minute=0)},
+    "text-messages": {"task": "jobs.send_text_messages", "schedule": 60.0},
 }
 """China time: reminders at 07:30 every day, before the window opens; the past month's 量化评价 at 02:00 on
-the 1st (the period has closed, so the figures no longer move)."""
+the 1st (the period has closed, so the figures no longer move); queued text messages every minute (the sender
+claims each message before the gateway sees it, so overlapping runs never send one twice)."""
 
 
 def init_celery(app: Flask) -> Celery:

@@ -17,6 +17,16 @@ def run_job(job_id: int) -> None:
     run(job_id)
 
 
+@shared_task(name="jobs.send_text_messages", ignore_result=True)
+def send_text_messages() -> None:
+    """Every minute: the queued text messages whose time has come (as `flask sms-send`), retries included."""
+    from flask import current_app
+
+    from sms.sender import send_due
+
+    send_due(current_app.config)
+
+
 @shared_task(name="jobs.daily_reminders", ignore_result=True)
 def daily_reminders() -> None:
     """Every morning: due-soon and overdue reminders (as `flask remind`); expired jobs cleared."""

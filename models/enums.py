@@ -300,8 +300,9 @@ class SmsEvent(LabeledEnum):
 class SmsState(LabeledEnum):
     """Where a text message stands in the outbox."""
 
-    QUEUED = "queued", _l("Queued")
+    # Own msgids: a background job's "Queued"/"Failed" read 排队中/失败, a text message's 待发送/发送失败.
+    QUEUED = "queued", _l("Waiting to be sent")
     SENDING = "sending", _l("Sending")
     SENT = "sent", _l("Sent")
     OUTBOX = "outbox", _l("Kept in the outbox (not sent)")
-    FAILED = "failed", _l("Failed")
+    FAILED = "failed", _l("Sending failed")

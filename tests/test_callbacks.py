@@ -66,7 +66,7 @@ def test_a_reached_attempt_without_a_verdict_is_refused_and_changes_nothing(api,
     answer = api("coordinator").post(f"/api/v1/cases/{case.id}/actions/callback",
                                      json={"channel": "phone", "reached": True})
     assert answer.status_code == 400
-    assert answer.get_json()["fields"]["satisfaction"] == "联系上申请人时须记录评价。"
+    assert answer.get_json()["errors"]["satisfaction"] == ["联系上申请人时须记录评价。"]
     assert snapshot(case.id) == before and attempts(case.id) == []
     assert api("handler_tax").post(f"/api/v1/cases/{case.id}/actions/callback",
                                    json=MISSED).status_code in (403, 404)

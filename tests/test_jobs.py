@@ -29,8 +29,11 @@ def _latest(kind: JobKind) -> Job:
 def test_beat_schedules_the_daily_reminders_and_the_monthly_evaluation(app):
     celery = app.extensions["celery"]
     schedule = celery.conf.beat_schedule
-    assert {entry["task"] for entry in schedule.values()} == {"jobs.daily_reminders", "jobs.monthly_evaluation"}
-    assert {"jobs.daily_reminders", "jobs.monthly_evaluation", "jobs.run_job"} <= set(celery.tasks)
+    assert {entry["task"] for entry in schedule.values()} == {"jobs.daily_reminders", "jobs.monthly_evaluation",
+                                                              "jobs.send_text_messages"}
+    assert {"jobs.daily_reminders", "jobs.monthly_evaluation", "jobs.run_job",
+            "jobs.send_text_messages"} <= set(celery.tasks)
+    assert schedule["text-messages"]["schedule"] == 60.0
     monthly = schedule["monthly-evaluation"]["schedule"]
     assert monthly.day_of_month == {1} and monthly.hour == {2}
     assert schedule["daily-reminders"]["schedule"].day_of_month == set(range(1, 32))

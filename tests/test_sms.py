@@ -190,3 +190,12 @@ def test_the_example_http_provider_posts_json_and_a_refusal_is_retried(app, tax_
     sent = db.session.get(SmsMessage, message.id)
     assert (sent.state, sent.attempts, sent.last_error) == (SmsState.SENT, 2, None)
     assert ("Bearer t0ken", {"phone": TAX_PHONE, "text": message.text}) in up.received
+
+
+def test_the_scheduled_task_empties_the_queue_like_the_command(app, tax_phone):
+    case_in(CaseStatus.ASSIGNED)
+    queued = len(messages(state=SmsState.QUEUED))
+    assert queued >= 1
+    with clock.frozen_at(NOW + dt.timedelta(minutes=1)):
+        app.extensions["celery"].tasks["jobs.send_text_messages"].apply()   # what beat runs every minute
+    assert messages(state=SmsState.QUEUED) == [] and len(messages(state=SmsState.OUTBOX)) == queued
