@@ -63,7 +63,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "CaseView": READ + EXPORT + ("can_add", "can_edit", "can_import") + actions(
             A.ASSESS, A.DECLINE, A.RESOLVE_ON_SPOT, A.ASSIGN, A.APPROVE_EXTENSION, A.SUPERVISE,
             A.ESCALATE, A.REASSIGN, A.SUSPEND, A.RESUME, A.RESOLVE, A.CALLBACK, A.EVALUATE, A.SUMMARIZE,
-            A.ARCHIVE, A.CRITICIZE,
+            A.ARCHIVE, A.CRITICIZE, A.MERGE,
         ),
         "AssignmentView": READ + EXPORT, "SupervisionView": READ + EXPORT,
         "CaseEventView": READ + EXPORT, "SatisfactionView": READ + EXPORT, "CallbackAttemptView": READ + EXPORT,

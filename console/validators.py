@@ -39,6 +39,23 @@ LANDLINE = re.compile(r"^(0\d{2,3}-?)?\d{7,8}(-\d{1,6})?$")
 SERVICE = re.compile(r"^(12345|95\d{3,4}|400-?\d{3}-?\d{4})$")
 
 
+def normal_phone(value: str | None) -> str | None:
+    """A phone number as digits only, without the country code: 0763-336 2345 and +86 07633362345 are one
+    number. None when nothing is left (the key two cases are compared by, never shown)."""
+    digits = re.sub(r"\D", "", value or "")
+    if len(digits) > 11 and digits.startswith("0086"):
+        digits = digits[4:]
+    elif len(digits) > 11 and digits.startswith("86"):
+        digits = digits[2:]
+    return digits or None
+
+
+def normal_id_number(value: str | None) -> str | None:
+    """An ID number (身份证号 or 统一社会信用代码) without spaces, in capitals (the check letter X)."""
+    text = re.sub(r"\s", "", value or "").upper()
+    return text or None
+
+
 def _check_phone(value: str) -> Any:
     if MOBILE.match(value) or LANDLINE.match(value) or SERVICE.match(value):
         return None

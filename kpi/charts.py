@@ -22,7 +22,7 @@ from kpi.facts import counting_facts
 from kpi.periods import Span, span_between
 from kpi.sql import count_where, day_of
 from models import Case, Department
-from models.enums import CaseStatus
+from models.enums import UNCOUNTED_STATUSES, CaseStatus
 from workdays.calendar import WorkCalendar
 from workdays.store import work_calendar
 
@@ -69,7 +69,7 @@ def yearly_trend(today: dt.date, scope: Any = None) -> Chart:
     years = list(range(min([y for y, _s in counts] or [today.year]), today.year + 1))
     series = []
     for status in CaseStatus:
-        if status == CaseStatus.VOIDED or not any(counts.get((y, status)) for y in years):
+        if status in UNCOUNTED_STATUSES or not any(counts.get((y, status)) for y in years):
             continue
         series.append(Series(status.label, [
             Point(counts.get((y, status), 0),

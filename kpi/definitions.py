@@ -1,8 +1,8 @@
 """The published KPIs of the window, each declared once as SQL conditions on Case.
 
 Every KPI looks at the cases **received (受理) in the period**, as they stand today; 已作废
-cases are never counted. A rate is numerator ÷ denominator, the numerator always a part of
-the denominator; the cases that *miss* a rate are the denominator's cases outside the
+cases and 重复件 (merged into their main case) are never counted. A rate is numerator ÷ denominator,
+the numerator always a part of the denominator; the cases that *miss* a rate are the denominator's cases outside the
 numerator (for 重办率, where less is better, the numerator's). `today` decides what is due:
 a case still within its deadline is not yet counted against a rate.
 
@@ -25,7 +25,7 @@ from kpi.facts import Facts
 from kpi.sql import day_of
 from models import Case
 from models.case import overdue_condition
-from models.enums import CaseStatus
+from models.enums import UNCOUNTED_STATUSES
 
 Condition = Callable[[Facts], Any]
 """condition(facts) → an SQL condition on Case (facts.today: the day judged on)."""
@@ -35,8 +35,8 @@ PARTS = ("numerator", "denominator", "miss")
 # ---- the facts the KPIs are made of ----------------------------------------------------------------
 
 def counted() -> Any:
-    """Every case but 已作废 ones (registered in error)."""
-    return Case.status != CaseStatus.VOIDED
+    """Every case but 已作废 ones (registered in error) and 重复件 (merged: the matter counts with its main case)."""
+    return Case.status.not_in([s.value for s in UNCOUNTED_STATUSES])
 
 
 def received_between(start: dt.date, end: dt.date) -> Any:
@@ -136,7 +136,8 @@ def _always(facts: Facts) -> Any:
 
 
 KPIS: dict[str, Kpi] = {k.name: k for k in [
-    Kpi("received", _l("Cases received"), _l("Cases received in the period; voided cases are not counted."),
+    Kpi("received", _l("Cases received"),
+        _l("Cases received in the period; voided cases and merged duplicates are not counted."),
         _l("Received"), _always, target=None),
     Kpi("response", _l("Response rate"),
         _l("Cases assessed, declined with a one-time explanation or solved on the spot within 1 working day of "

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from extensions import db
 from models import Case, Department, DictionaryEntry, ServiceItem
 from models.base import LabeledEnum
-from models.enums import CaseStatus, Channel, Disposition, Level, ProblemType, Track
+from models.enums import UNCOUNTED_STATUSES, CaseStatus, Channel, Disposition, Level, ProblemType, Track
 
 NONE = "none"
 """The code of a missing value (a case never assessed has no 反映类型)."""
@@ -49,7 +49,7 @@ class Dimension:
             return None
         if self.enum is not None:
             member = self.enum.parse(code or "")
-            if member is None or member == CaseStatus.VOIDED:
+            if member is None or member in UNCOUNTED_STATUSES:
                 raise ValueError(code)
             return member
         number = int(code or "")

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import g
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from markupsafe import Markup
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from console.declare import MenuGroup, QuickFilter, Screen, display, field
 from console.validators import credit_code, id_number, phone_number
@@ -19,6 +21,7 @@ from models.department import Department
 from models.dictionary import DictionaryEntry
 from models.enums import (
     OPEN_STATUSES,
+    UNCOUNTED_STATUSES,
     ApplicantKind,
     CaseStatus,
     Channel,
@@ -82,6 +85,19 @@ def _received_today() -> sa.ColumnElement[bool]:
     return sa.and_(Case.received_at >= start, Case.received_at < start + dt.timedelta(days=1))
 
 
+def suspected_duplicate_condition() -> sa.ColumnElement[bool]:
+    """疑似重复: still open and like another case still counted (see workflow.duplicates)."""
+    other = aliased(Case)
+    alive = sa.exists().where(other.id == Case.suspected_duplicate_of_id,
+                              other.status.not_in([s.value for s in UNCOUNTED_STATUSES]))
+    return sa.and_(_open(), Case.suspected_duplicate_of_id.is_not(None), alive)
+
+
+def duplicate_badge() -> Markup:
+    """The 「疑似重复」 label of a list row."""
+    return Markup('<span class="label label-warning duplicate-badge">{}</span>').format(gettext("Possible duplicate"))
+
+
 def _this_year() -> sa.ColumnElement[bool]:
     start = dt.datetime(clock.today().year, 1, 1)
     return Case.received_at >= start
@@ -100,7 +116,9 @@ CASE_QUICK_FILTERS = (
     QuickFilter("to_follow_up", _l("Awaiting follow-up"), awaiting_callback),
     QuickFilter("received_today", _l("Received today"), _received_today),
     QuickFilter("this_year", _l("This year"), _this_year),
+    QuickFilter("suspected_duplicates", _l("Possible duplicates"), suspected_duplicate_condition),
     QuickFilter("voided", _l("Voided"), lambda: Case.status == CaseStatus.VOIDED, hides="status"),
+    QuickFilter("merged", _l("Duplicates merged"), lambda: Case.status == CaseStatus.MERGED, hides="status"),
 )
 
 
@@ -120,7 +138,7 @@ class Case(Stamped, Model):
     __screen__ = Screen(
         label=_l("Cases"), item_label=_l("Case"), route="/cases", menu=MenuGroup.CASES,
         icon="fa-inbox", api="cases", order=("received_at", "desc"), menu_order=10, can_delete=False,
-        quick_filters=CASE_QUICK_FILTERS, preload=("assignments",),
+        quick_filters=CASE_QUICK_FILTERS, preload=("assignments", "suspected_duplicate_of"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -283,6 +301,19 @@ class Case(Stamped, Model):
                                   _l("Not reached in three follow-up attempts: no verdict recorded"),
                                   form=False, search=True),
     )
+    duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case.id"), index=True)
+    duplicate_of: Mapped[Case | None] = relationship(
+        remote_side=[id], foreign_keys=[duplicate_of_id],
+        info=field(_l("Main case"), _l("The case this duplicate was merged into; the matter counts there"),
+                   form=False, sortable=False),
+    )
+    suspected_duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case.id"), index=True)
+    suspected_duplicate_of: Mapped[Case | None] = relationship(
+        remote_side=[id], foreign_keys=[suspected_duplicate_of_id],
+        info=field(_l("Possible duplicate of"),
+                   _l("Found at registration: the same applicant's phone or ID number, or a very similar title, "
+                      "within 30 days"), form=False, sortable=False),
+    )
     reopen_count: Mapped[int] = mapped_column(
         default=0, info=field(_l("Times reopened"), _l("Sent back after an unsatisfied verdict"), form=False),
     )
@@ -320,6 +351,14 @@ class Case(Stamped, Model):
             self.status in OPEN_STATUSES and not self.suspended
             and self.due_date is not None and self.due_date < clock.today()
         )
+
+    @display(_l("Possible duplicate"), list=True, api=True,
+             formatter=lambda flagged: duplicate_badge() if flagged else "")
+    @property
+    def possibly_duplicate(self) -> bool:
+        """疑似重复: open, and found like a case still counted (the same rule as `suspected_duplicate_condition`)."""
+        other = self.suspected_duplicate_of
+        return self.status in OPEN_STATUSES and other is not None and other.status not in UNCOUNTED_STATUSES
 
     @property
     def is_archived(self) -> bool:

@@ -113,7 +113,10 @@ class CaseStatus(LabeledEnum):
     ARCHIVED = "archived", _l("Archived")
     DECLINED = "declined", _l("Declined")
     VOIDED = "voided", _l("Voided")
-    """Registered in error (a duplicate, a wrong entry): kept with its history, out of every figure."""
+    """Registered in error (a wrong entry): kept with its history, out of every figure."""
+    MERGED = "merged", _l("Duplicate")
+    """重复件: the same matter as another case (its main case, `duplicate_of`), merged into it: closed, kept
+    with its history, out of every figure, so the matter counts once."""
 
     @property
     def is_open(self) -> bool:
@@ -122,6 +125,8 @@ class CaseStatus(LabeledEnum):
 
 
 OPEN_STATUSES = frozenset({CaseStatus.RECEIVED, CaseStatus.ASSESSING, CaseStatus.ASSIGNED})
+UNCOUNTED_STATUSES = frozenset({CaseStatus.VOIDED, CaseStatus.MERGED})
+"""Cases no figure counts: 已作废 (registered in error) and 重复件 (counted with their main case)."""
 
 
 class Solved(LabeledEnum):
@@ -284,6 +289,7 @@ class CaseAction(LabeledEnum):
     ARCHIVE = "archive", _l("Archive")
     CRITICIZE = "criticize", _l("Issue criticism")
     VOID = "void", _l("Void")
+    MERGE = "merge", _l("Merge as duplicate")
 
 
 class SmsEvent(LabeledEnum):

@@ -82,6 +82,8 @@ def case_in(status: CaseStatus, at: dt.datetime = NOW) -> Case:
         return act(case, "decline", {"reason": "涉诉", "redirect_to": "区法院"}, at)
     if status == CaseStatus.VOIDED:
         return act(case, "void", {"reason": "重复登记"}, at, username="admin")
+    if status == CaseStatus.MERGED:
+        return act(case, "merge", {"main_case": new_case(at, title="主件").number}, at)
     for target, action, values in PATH:
         case = act(case, action, values, at)
         if target == status:
@@ -100,7 +102,9 @@ def snapshot(case_id: int) -> tuple:
 
 
 def sample_values(action: str) -> dict[str, Any]:
-    """Valid fields for each action."""
+    """Valid fields for each action (a merge names a fresh main case)."""
+    if action == "merge":
+        return {"main_case": new_case(title="主件").number}
     return {
         "assess": ASSESS,
         "decline": {"reason": "涉诉", "redirect_to": "区法院"},

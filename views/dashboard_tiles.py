@@ -1,7 +1,7 @@
 """The counting tiles of the 工作台: today's work at the window, a department's own work.
 
 A tile counts what the list it opens shows: the list's quick filter, within the user's data
-scope, without the rows the list hides (已作废).
+scope, without the rows the list hides (已作废, 重复件).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from access.scope import scope_condition, user_department
 from console.introspect import screen_of
 from extensions import db
 from models import Assignment, Case, Criticism
-from models.enums import AssignmentStatus, CaseStatus
+from models.enums import UNCOUNTED_STATUSES, AssignmentStatus
 from workdays import clock
 
 TONES = {"overdue": "danger", "overdue_unsupervised": "danger", "late": "danger", "due_soon": "warning",
@@ -61,7 +61,8 @@ def received_today(limit: int = 10) -> list[Case]:
     """The cases received today, newest first, as the user may see them."""
     start = dt.datetime.combine(clock.today(), dt.time())
     return list(db.session.execute(
-        sa.select(Case).where(scope_condition(Case), Case.status != CaseStatus.VOIDED, Case.received_at >= start,
+        sa.select(Case).where(scope_condition(Case), Case.status.not_in([s.value for s in UNCOUNTED_STATUSES]),
+                              Case.received_at >= start,
                               Case.received_at < start + dt.timedelta(days=1))
         .order_by(Case.received_at.desc()).limit(limit)).scalars())
 

@@ -31,7 +31,8 @@ class Param:
     name: str
     label: Any
     kind: str
-    """'enum', 'text', 'textarea', 'int', 'bool', 'department', 'departments', 'coordinator', 'root_cause'."""
+    """'enum', 'text', 'textarea', 'int', 'bool', 'department', 'departments', 'coordinator', 'root_cause',
+    'case' (a case by its number, or by its id)."""
     required: bool = True
     enum: type[LabeledEnum] | None = None
     minimum: int | None = None
@@ -98,6 +99,25 @@ def _record(model: type, pk: int | None, condition: Any = None) -> Any:
     return found
 
 
+def _case(raw: Any) -> Any:
+    """The case numbered `raw` (BBC-2025-0003, any case), or with the id `raw`; None when empty."""
+    from models import Case
+
+    if isinstance(raw, str):
+        text = _text(raw)
+        if text is None:
+            return None
+        problem = text_rule(False)(text)
+        if problem:
+            raise ValueError("printable", problem)
+        if not text.isdigit():
+            found = db.session.execute(sa.select(Case).where(Case.number == text.upper())).scalar_one_or_none()
+            if found is None:
+                raise LookupError
+            return found
+    return _record(Case, _int(raw))
+
+
 def _convert(param: Param, raw: Any) -> Any:
     from models import Coordinator, Department, DictionaryEntry
     from models.enums import DictionaryKind
@@ -131,6 +151,8 @@ def _convert(param: Param, raw: Any) -> Any:
         return _record(Department, _int(raw), Department.is_active.is_(True))
     if kind == "coordinator":
         return _record(Coordinator, _int(raw), Coordinator.is_active.is_(True))
+    if kind == "case":
+        return _case(raw)
     if kind == "root_cause":
         return _record(DictionaryEntry, _int(raw), DictionaryEntry.kind == DictionaryKind.ROOT_CAUSE)
     if kind == "departments":
@@ -173,7 +195,8 @@ def parse(params: Sequence[Param], raw: Mapping[str, Any], *, multi: Any = None)
         try:
             value = _convert(param, source)
         except LookupError:
-            errors[param.name] = str(MISSING_OR_INACTIVE)
+            errors[param.name] = (gettext("No case has this number.") if param.kind == "case" else
+                                  str(MISSING_OR_INACTIVE))
             missing.add(param.name)
             continue
         except (ValueError, TypeError) as exc:
@@ -206,6 +229,8 @@ def openapi_schema(params: Sequence[Param]) -> dict:
             prop: dict[str, Any] = {"type": "string", "enum": param.enum.codes()}
         elif param.kind == "departments":
             prop = {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": INT_MAX}}
+        elif param.kind == "case":
+            prop = {"type": "string", "maxLength": param.max_length}
         else:
             prop = {"type": types[param.kind]}
             if param.kind in ("text", "textarea"):

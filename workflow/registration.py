@@ -18,7 +18,7 @@ from models.counter import next_number
 from models.enums import ApplicantKind, CaseAction, CaseStatus
 from sms import outbox
 from workdays import clock
-from workflow import deadlines
+from workflow import deadlines, duplicates
 
 if TYPE_CHECKING:
     from models import Coordinator
@@ -89,13 +89,14 @@ def _register(case: Case, actor: Actor, commit: bool) -> Case:
                          data={"channel": actor.channel, "source": case.channel.value})
     db.session.add(received)
     outbox.queue_for_event(received)
+    duplicates.flag(case)
     if commit:
         db.session.commit()
     return case
 
 
 def check_editable(case: Case) -> None:
-    """Archived and voided cases are read-only for everyone, on every channel."""
+    """Archived, voided and merged cases are read-only for everyone, on every channel."""
     if case.status not in EDITABLE_WHEN:
         raise ConflictError(gettext("The case is “%(status)s” and read-only.", status=case.status.label))
 
@@ -104,6 +105,8 @@ def record_update(case: Case, actor: Actor, changed: dict[str, Any]) -> None:
     """Validate a correction of the case's details and log which fields changed."""
     check_editable(case)
     _check(case, changed)
+    if duplicates.needs_flagging(changed):
+        duplicates.flag(case)
     if changed:
         case.updated_by_id = actor.user.id
         db.session.add(CaseEvent(case=case, actor_id=actor.user.id, action=CaseAction.UPDATE,

@@ -24,7 +24,7 @@ from console.identity import request_user
 from extensions import db
 from models import Case, CaseEvent, StaffUser
 from models.base import acting_as
-from models.enums import CaseAction, CaseStatus
+from models.enums import UNCOUNTED_STATUSES, CaseAction, CaseStatus
 from models.versioning import bump
 from sms import outbox
 from workdays import clock
@@ -96,7 +96,7 @@ def state_allows(case: Case, t: Transition) -> bool:
 
 def state_problem(case: Case, t: Transition) -> str | None:
     """Why `t` cannot run in the case's current state, or None."""
-    if case.status in (CaseStatus.ARCHIVED, CaseStatus.VOIDED):
+    if case.status == CaseStatus.ARCHIVED or case.status in UNCOUNTED_STATUSES:
         return gettext("The case is “%(status)s” and read-only.", status=case.status.label)
     if case.status not in t.sources:
         return gettext("“%(action)s” is not possible while the case is “%(status)s”.",
@@ -106,7 +106,8 @@ def state_problem(case: Case, t: Transition) -> str | None:
     return None
 
 
-def _load(case_id: Any, actor: Actor) -> Case:
+def load_case(case_id: Any, actor: Actor) -> Case:
+    """The case `case_id` as `actor` may see it, locked for this transaction (PostgreSQL); NotFoundError if not."""
     from console.interface import valid_pk
 
     pk = valid_pk(case_id)
@@ -174,7 +175,7 @@ def _execute(t: Transition, case_id: Any, raw: Mapping[str, Any], actor: Actor, 
     with all_or_nothing():
         if not actor.can(t.permission):
             raise ForbiddenError(gettext("You do not have permission to do this."))
-        case = _load(case_id, actor)
+        case = load_case(case_id, actor)
         _check_version(case, version)
         problem = state_problem(case, t)
         if problem:
@@ -245,7 +246,7 @@ def criticize_together(case_ids: list[int], raw: Mapping[str, Any], actor: Actor
     with acting_as(actor.user.id), all_or_nothing():
         for case_id in case_ids:
             try:
-                case = _load(case_id, actor)
+                case = load_case(case_id, actor)
             except ConsoleError as exc:
                 result.refused.append((f"#{case_id}", str(exc)))
                 continue

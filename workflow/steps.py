@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext
 
-from console.errors import ConflictError, ConsoleError, ForbiddenError
+from console.errors import ConflictError, ConsoleError, ForbiddenError, NotFoundError
 from extensions import db
-from models import Assignment, CallbackAttempt, Case, Satisfaction, Supervision
+from models import Assignment, CallbackAttempt, Case, CaseEvent, Satisfaction, Supervision
 from models.callback import UNREACHABLE_AFTER
 from models.counter import next_number
 from models.enums import (
+    UNCOUNTED_STATUSES,
     AssignmentRole,
     AssignmentStatus,
     CaseStatus,
@@ -25,8 +26,10 @@ from models.enums import (
     CaseAction as A,
 )
 from models.notification import NotificationKind
+from models.versioning import bump
 from workdays import clock
 from workflow import deadlines, notify
+from workflow.params import ParamError
 from workflow.transitions import Transition
 
 if TYPE_CHECKING:
@@ -414,6 +417,46 @@ def void(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
     case.void_reason, case.voided_at = v["reason"], clock.now()
     case.suspended = False
     return _effect(data={"reason": v["reason"], **close_assignments(case, A.VOID)})
+
+
+@step(A.MERGE)
+def merge(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
+    """重复件: the case repeats `main_case`; it closes with a link there, the main case's timeline records it,
+    its open 交办单 are settled, and the figures count the matter once (with the main case)."""
+    from workflow.service import load_case
+
+    try:
+        main = load_case(v["main_case"].id, actor)  # in the actor's scope, locked like the case itself
+    except NotFoundError:
+        main = None
+    if main is None:
+        raise ParamError(gettext("No case has this number."), fields={"main_case": gettext("No case has this number.")})
+    problem = merge_problem(case, main)
+    if problem:
+        raise ParamError(gettext("Please correct the marked fields: %(first)s", first=problem),
+                         fields={"main_case": problem})
+    case.duplicate_of = main
+    case.suspended = False
+    now = clock.now()
+    main.updated_at = now
+    bump(main)  # a concurrent merge of the main case elsewhere then fails with 409
+    db.session.add(CaseEvent(
+        case=main, actor_id=actor.user.id, action=A.MERGE, from_status=main.status, to_status=main.status,
+        note=note, at=now, data={"channel": actor.channel, "duplicate": case.number, "duplicate_id": case.id}))
+    return _effect(data={"main_case": main.number, "main_case_id": main.id, **close_assignments(case, A.MERGE)})
+
+
+def merge_problem(case: Case, main: Case) -> str | None:
+    """Why `case` cannot be merged into `main`, or None."""
+    if main.id == case.id:
+        return gettext("A case cannot be merged into itself.")
+    if main.status == CaseStatus.MERGED and main.duplicate_of is not None:
+        return gettext("%(number)s is itself a duplicate of %(main)s; merge into %(main)s.",
+                       number=main.number, main=main.duplicate_of.number)
+    if main.status in UNCOUNTED_STATUSES or main.status == CaseStatus.ARCHIVED:
+        return gettext("%(number)s is “%(status)s”; choose the case the matter is handled in.",
+                       number=main.number, status=main.status.label)
+    return None
 
 
 @step(A.CRITICIZE)

@@ -157,6 +157,10 @@ TRANSITIONS: dict[A, Transition] = {t.action: t for t in [
         Param("reason", _l("Reason for voiding"), "textarea",
               description=_l("Why the record is void, e.g. registered twice or in error; it stays on record")),
     ), while_suspended=True, style="danger"),
+    Transition(A.MERGE, OPEN, S.MERGED, (
+        Param("main_case", _l("Main case"), "case", max_length=20,
+              description=_l("Number of the case this one repeats, e.g. BBC-2025-0003; the matter counts there")),
+    ), while_suspended=True, style="warning"),
 ]}
 """Action → transition. EVALUATE leads to ASSIGNED instead when the verdict is unsatisfied (重办).
 CALLBACK (回访) records an attempt: one that reaches the applicant goes on to EVALUATE in the same transaction;

@@ -1,0 +1,163 @@
+"""疑似重复: which cases a report may repeat — found at registration, shown in the list and on the add form.
+
+    matches = likely_duplicates(case)      # a registered case, or one still being filled in
+
+Two cases look like one matter when they were received within 30 days of each other (either way) and share
+the applicant's phone number or ID number (身份证号, 统一社会信用代码; compared normalized, see
+console.validators), or their titles are nearly the same once punctuation and spaces are dropped (difflib
+ratio ≥ 0.8, or shared-bigram Jaccard ≥ 0.6). The candidates are read in SQL within the 30-day window
+(`received_at` is indexed) and scored here; voided and merged cases are never candidates. No Flask request is
+needed: the add form's lookup, registration and the tests all call these functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from console.privacy import mask_value
+from console.validators import normal_id_number, normal_phone
+from extensions import db
+from models import Case
+from models.enums import UNCOUNTED_STATUSES
+from workdays import clock
+
+WINDOW = dt.timedelta(days=30)
+"""How far apart two reports of one matter may be received."""
+RATIO = 0.8
+"""difflib's ratio of two titles from which they read as one."""
+JACCARD = 0.6
+"""Share of common character pairs (bigrams) of two titles from which they read as one."""
+LIMIT = 5
+"""How many likely duplicates a hint names, the likeliest first."""
+
+REASONS = {
+    "phone": _l("the same phone number"),
+    "id_number": _l("the same ID number"),
+    "credit_code": _l("the same unified social credit code"),
+    "title": _l("a very similar title"),
+}
+"""Why two cases look alike, in the words of the hint."""
+KEYS = {"phone": normal_phone, "id_number": normal_id_number, "credit_code": normal_id_number}
+"""Case attribute (applicant_…) → the normalization two values are compared by."""
+MASKS = {"phone": "phone", "id_number": "id_number", "credit_code": "credit_code"}
+
+
+@dataclass(frozen=True)
+class Match:
+    """A case the report may repeat, and why."""
+
+    case: Case
+    reasons: tuple[str, ...]
+    """Codes of REASONS, in their declared order."""
+
+    @property
+    def reason_labels(self) -> list[Any]:
+        """The reasons as a person reads them."""
+        return [REASONS[code] for code in self.reasons]
+
+
+def title_key(title: str | None) -> str:
+    """A title as compared: letters and digits only (Chinese characters are letters), lower case."""
+    return "".join(ch for ch in (title or "").lower() if ch.isalnum())
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)} if len(text) > 1 else {text}
+
+
+def titles_alike(a: str | None, b: str | None) -> bool:
+    """Whether two titles read as one matter: difflib ratio ≥ RATIO or bigram Jaccard ≥ JACCARD."""
+    left, right = title_key(a), title_key(b)
+    if not left or not right:
+        return False
+    if left == right:
+        return True
+    ours, theirs = _bigrams(left), _bigrams(right)
+    if len(ours & theirs) / len(ours | theirs) >= JACCARD:
+        return True
+    matcher = difflib.SequenceMatcher(None, left, right, autojunk=False)
+    # The cheap upper bounds first: most candidates are nothing alike.
+    return matcher.real_quick_ratio() >= RATIO and matcher.quick_ratio() >= RATIO and matcher.ratio() >= RATIO
+
+
+def _applicant_keys(values: Any) -> dict[str, str]:
+    """The normalized phone, ID number and credit code of a case (or of a row of its columns)."""
+    keys = {}
+    for name, normalize in KEYS.items():
+        key = normalize(getattr(values, f"applicant_{name}" if name != "credit_code" else name))
+        if key:
+            keys[name] = key
+    return keys
+
+
+def _reasons(case: Case, keys: dict[str, str], other: Any) -> tuple[str, ...]:
+    theirs = _applicant_keys(other)
+    found = [name for name, key in keys.items() if theirs.get(name) == key]
+    if titles_alike(case.title, other.title):
+        found.append("title")
+    return tuple(code for code in REASONS if code in found)
+
+
+def likely_duplicates(case: Case, scope: Any = None, limit: int = LIMIT) -> list[Match]:
+    """The counted cases received within 30 days of `case` (either way) that look like the same matter,
+    the likeliest first (more reasons, then nearer in time); `scope` narrows them (an SQL condition on Case)."""
+    received = case.received_at or clock.now()
+    keys = _applicant_keys(case)
+    if not keys and not title_key(case.title):
+        return []
+    columns = (Case.id, Case.title, Case.applicant_phone, Case.applicant_id_number, Case.credit_code,
+               Case.received_at)
+    query = sa.select(*columns).where(
+        Case.received_at >= received - WINDOW, Case.received_at <= received + WINDOW,
+        Case.status.not_in([s.value for s in UNCOUNTED_STATUSES]),
+        scope if scope is not None else sa.true())
+    if case.id is not None:
+        query = query.where(Case.id != case.id)
+    scored = []
+    with db.session.no_autoflush:  # `case` may be half-filled in the session (the add form, registration)
+        rows = db.session.execute(query).all()
+    for row in rows:
+        reasons = _reasons(case, keys, row)
+        if reasons:
+            scored.append((-len(reasons), abs(row.received_at - received), row.id, reasons))
+    scored.sort()
+    chosen = scored[:limit]
+    cases = {c.id: c for c in db.session.execute(
+        sa.select(Case).where(Case.id.in_([pk for *_rest, pk, _r in chosen]))).scalars()} if chosen else {}
+    return [Match(cases[pk], reasons) for *_rest, pk, reasons in chosen]
+
+
+def flag(case: Case) -> Case | None:
+    """Note on `case` the likeliest case it repeats (疑似重复 in the list), or clear the note; return it."""
+    matches = likely_duplicates(case, limit=1)
+    case.suspected_duplicate_of = matches[0].case if matches else None
+    return case.suspected_duplicate_of
+
+
+COMPARED = frozenset({"title", "received_at", "applicant_phone", "applicant_id_number", "credit_code"})
+"""The fields whose correction may make a case look like another, or no longer."""
+
+
+def needs_flagging(changed: Iterable[str]) -> bool:
+    """Whether a correction of these fields asks for `flag` again."""
+    return bool(COMPARED & set(changed))
+
+
+def hint(match: Match) -> dict[str, Any]:
+    """What the add form and the case page may show of a likely duplicate: number, title, date, status, why,
+    and the applicant's phone and ID only masked (个人信息最小必要)."""
+    other = match.case
+    return {
+        "id": other.id, "number": other.number, "title": other.title,
+        "received_at": other.received_at.strftime("%Y-%m-%d"), "status": str(other.status.label),
+        "applicant_phone": mask_value(MASKS["phone"], other.applicant_phone) or "",
+        "applicant_id_number": mask_value(MASKS["id_number"], other.applicant_id_number) or "",
+        "reasons": [str(label) for label in match.reason_labels],
+    }
