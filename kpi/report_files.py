@@ -71,7 +71,8 @@ def docx_bytes(report: Report) -> bytes:
         _table(doc, number, table)
     doc.add_paragraph().add_run(gettext("How the figures are counted")).bold = True
     doc.add_paragraph(gettext("Every figure counts the cases received in the period as they stand today; voided "
-                              "cases are never counted. A number opens the list of the cases it counts."))
+                              "cases and merged duplicates are never counted. A number opens the list of the cases it "
+                              "counts."))
     for label, definition in report.definitions:
         paragraph = doc.add_paragraph()
         paragraph.add_run(f"{label}：").bold = True

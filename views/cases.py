@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_appbuilder.baseviews import expose
 from flask_babel import gettext
 from markupsafe import Markup
 
+from access.scope import scope_condition
 from attachments import service as attachment_service
 from console.errors import ConsoleError
 from console.formatting import FEW, first_few
@@ -25,7 +26,7 @@ from views.attachments import attach_checked, checked_upload
 from views.auth import safe_next
 from views.guide_cards import suggestion
 from workdays import clock
-from workflow import registration
+from workflow import duplicates, registration
 from workflow.params import NOTE
 from workflow.service import Actor, allowed_actions, criticize_together, execute, execute_many
 from workflow.transitions import TRANSITIONS, transition
@@ -124,6 +125,9 @@ class CaseWorkflowMixin:
         widgets["notices"] = self.notice_links(case)
         widgets["lookups"] = _lookup_urls()
         widgets["note"] = NOTE
+        if case.status.is_open:
+            found = duplicates.likely_duplicates(case, scope_condition(Case))
+            widgets["duplicates"] = [duplicates.hint(m) for m in found]
         if self.appbuilder.sm.has_access("can_show", "GuideCardView"):  # type: ignore[attr-defined]
             widgets["guide_cards"] = [suggestion(card) for card in for_service_item(case.service_item_id)]
         widgets["attachments"] = attachment_service.of_case(case)
@@ -131,6 +135,23 @@ class CaseWorkflowMixin:
         widgets["can_attach"] = attachment_service.may_attach_to_case(case, self._actor())
         widgets["attaching_actions"] = ATTACHING_ACTIONS
         return widgets
+
+    @expose("/duplicates")
+    def duplicate_hints(self) -> Any:
+        """JSON for the add form: the cases the report being filled in may repeat (疑似重复), personal data masked.
+
+        Reads `title`, `applicant_phone`, `applicant_id_number`, `credit_code` and `received_at` (ISO) from the query.
+        """
+        if not self.appbuilder.sm.has_access("can_add", self.class_permission_name):  # type: ignore[attr-defined]
+            abort(403)
+        values = {name: (request.args.get(name) or "").strip()[:200] for name in (
+            "title", "applicant_phone", "applicant_id_number", "credit_code")}
+        draft = Case(**{name: value or None for name, value in values.items()},
+                     received_at=_day(request.args.get("received_at")))
+        found = duplicates.likely_duplicates(draft, scope_condition(Case))
+        return jsonify({"heading": gettext("Possible duplicates: the same matter may already be registered") if found
+                        else "", "cases": [{**duplicates.hint(m), "url": url_for("CaseView.show", pk=m.case.id)}
+                                           for m in found]})
 
     @expose("/act/<pk>/<action>", methods=["GET", "POST"])
     def act(self, pk: Any, action: str) -> Any:
@@ -222,6 +243,16 @@ class CaseWorkflowMixin:
 
 ATTACHING_ACTIONS = frozenset({CaseAction.REPLY.value})
 """Actions whose form takes a file (the handler's 反馈 with its evidence), attached to the action's event."""
+
+
+def _day(raw: str | None) -> Any:
+    """The moment a date or datetime in ISO form (the add form's 受理时间) names; now when it names none."""
+    import datetime as dt
+
+    try:
+        return dt.datetime.fromisoformat((raw or "").strip()[:32])
+    except ValueError:
+        return clock.now()
 
 
 def _lookup_urls() -> dict[str, str]:

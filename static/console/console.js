@@ -79,8 +79,39 @@
     });
   }
 
+  // 受理: once the title, phone or ID number is filled in, name the cases of the last 30 days it may repeat.
+  var DUPLICATE_FIELDS = ["title", "applicant_phone", "applicant_id_number", "credit_code", "received_at"];
+  function suggestDuplicates($hint) {
+    var query = {};
+    $.each(DUPLICATE_FIELDS, function (_, name) { query[name] = $("[name='" + name + "']").val() || ""; });
+    $.getJSON($hint.data("url"), query).done(function (data) {
+      $hint.empty();
+      var found = data.cases || [];
+      if (found.length) {
+        $hint.append($("<p></p>").text(data.heading));
+        var $list = $("<ul></ul>");
+        $.each(found, function (_, c) {
+          var $item = $("<li></li>");
+          $item.append($("<a target='_blank' rel='noopener'></a>").attr("href", c.url).text(c.number));
+          $item.append(document.createTextNode(" " + c.title + "（" + c.received_at + "，" + c.status + "）：" +
+            c.reasons.join("、")));
+          $list.append($item);
+        });
+        $hint.append($list);
+      }
+      $hint.prop("hidden", !found.length);
+    });
+  }
+
   $(function () {
     $(".console-ajax-select").each(function () { initAjaxSelect(this); });
+
+    var $duplicates = $("#duplicate-hint");
+    if ($duplicates.length) {
+      $.each(DUPLICATE_FIELDS, function (_, name) {
+        $("[name='" + name + "']").on("change", function () { suggestDuplicates($duplicates); });
+      });
+    }
 
     var $hint = $("#guide-card-hint");
     if ($hint.length) {
