@@ -90,6 +90,8 @@ def _column_changes(obj: Any, operation: str) -> dict[str, list[Any]]:
     model = type(obj)
     result: dict[str, list[Any]] = {}
     for column_attr in state.mapper.column_attrs:
+        if not isinstance(column_attr.expression, sa.Column):
+            continue  # a value computed by SQL (Case.suspect_counted), not stored in the record
         key = column_attr.key
         history = state.attrs[key].history
         if operation == "create":

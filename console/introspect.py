@@ -59,7 +59,8 @@ def screen_of(model: type) -> Screen | None:
 
 def _field_of_prop(prop: Any) -> Field | None:
     if isinstance(prop, ColumnProperty):
-        return prop.columns[0].info.get(INFO_KEY) or prop.info.get(INFO_KEY)
+        # A column_property of an SQL expression (not a table column) has no `info` of its own.
+        return getattr(prop.columns[0], "info", {}).get(INFO_KEY) or prop.info.get(INFO_KEY)
     if isinstance(prop, RelationshipProperty):
         return prop.info.get(INFO_KEY)
     return None

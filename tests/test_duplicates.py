@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import sqlalchemy as sa
-
 from extensions import db
 from kpi.charts import yearly_trend
 from kpi.periods import choose

@@ -153,7 +153,7 @@ TRANSITIONS: dict[A, Transition] = {t.action: t for t in [
         Param("referred", _l("Refer to discipline inspection"), "bool", required=False),
         Param("content", _l("Content"), "textarea", required=False),
     ), while_suspended=True, bulk=True, style="danger"),
-    Transition(A.VOID, frozenset(S) - {S.ARCHIVED, S.VOIDED}, S.VOIDED, (
+    Transition(A.VOID, frozenset(S) - {S.ARCHIVED, S.VOIDED, S.MERGED}, S.VOIDED, (
         Param("reason", _l("Reason for voiding"), "textarea",
               description=_l("Why the record is void, e.g. registered twice or in error; it stays on record")),
     ), while_suspended=True, style="danger"),
