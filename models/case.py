@@ -349,7 +349,7 @@ class Case(Stamped, Model):
             and self.due_date is not None and self.due_date < clock.today()
         )
 
-    @display(_l("Possible duplicate"), list=True, api=True,
+    @display(_l("Possible duplicate"), list=True, api=True, export=False,
              formatter=lambda flagged: duplicate_badge() if flagged else "")
     @property
     def possibly_duplicate(self) -> bool:

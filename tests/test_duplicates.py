@@ -191,6 +191,8 @@ def test_the_list_flags_possible_duplicates_until_merged(as_user, app_ctx):
     listing = client.get("/cases/list/?quick=suspected_duplicates").get_data(as_text=True)
     assert f'data-pk="{second.id}"' in listing and f'data-pk="{first.id}"' not in listing
     assert "duplicate-badge" in listing and "疑似重复" in listing
+    exported = client.get("/cases/export/csv?quick=suspected_duplicates").get_data(as_text=True)
+    assert second.number in exported and "<span" not in exported, "the badge is for the screen, not the file"
     act(second, "merge", {"main_case": first.number})
     assert f'data-pk="{second.id}"' not in client.get("/cases/list/?quick=suspected_duplicates").get_data(as_text=True)
     assert f'data-pk="{second.id}"' not in client.get("/cases/list/?psize_CaseView=100").get_data(as_text=True)
