@@ -1,7 +1,7 @@
 """重复件: a duplicate merged into its main case, and the possible duplicate found at registration
 
 Revision ID: 0013
-Revises: 0008
+Revises: 0012
 Create Date: 2026-12-01 02:30:00
 
 - case.duplicate_of_id: the main case a duplicate was merged into (workflow action `merge`, status `merged`, a
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = '0008'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
