@@ -154,7 +154,8 @@ def test_the_api_merges_by_number_or_id(api, app_ctx):
 
     third = case_in(CaseStatus.RECEIVED)
     unknown = coordinator.post(f"/api/v1/cases/{third.id}/actions/merge", json={"main_case": "BBC-1999-9999"})
-    assert unknown.status_code == 400 and unknown.get_json()["fields"]["main_case"] == "没有该编号的事项。"
+    # README 接口错误: a record that does not exist is 422, in the one error shape
+    assert unknown.status_code == 422 and unknown.get_json()["errors"]["main_case"] == ["没有该编号的事项。"]
     again = coordinator.post(f"/api/v1/cases/{first.id}/actions/merge", json={"main_case": main.number})
     assert again.status_code == 409
     for role in ("window", "handler_tax", "leader"):
