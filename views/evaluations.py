@@ -183,18 +183,11 @@ class CriticismMixin:
         if not self.appbuilder.sm.has_access("can_rectify", self.class_permission_name):
             abort(403)
         item = self.get_item_or_404(pk)
-        if request.method == "POST":
-            try:
-                checked = checked_upload()  # a refused file refuses the whole answer
-            except ConsoleError as exc:
-                flash(str(exc), "danger")
-            else:
-                if record_answer(item, request.form.get("feedback"), Actor.current().user.id,
-                                 text_attr="rectify_feedback", at_attr="rectified_at", at=clock.today()):
-                    attach_checked(checked, criticism=item)
-                    flash(gettext("Rectification recorded."), "success")
-                    return redirect(url_for("CriticismView.show", pk=item.id))
-                flash(gettext("Describe the rectification (up to 5000 characters)."), "danger")
+        if request.method == "POST" and _answer_with_file(
+                item, "criticism", gettext("Describe the rectification (up to 5000 characters)."),
+                text_attr="rectify_feedback", at_attr="rectified_at", at=clock.today()):
+            flash(gettext("Rectification recorded."), "success")
+            return redirect(url_for("CriticismView.show", pk=item.id))
         return self.render_template("console/evaluation/rectify.html", item=item, title=gettext("Rectification"))
 
 
@@ -233,15 +226,22 @@ class SupervisionMixin:
         if not self.appbuilder.sm.has_access("can_feedback", self.class_permission_name):
             abort(403)
         item = self.get_item_or_404(pk)
-        try:
-            checked = checked_upload()  # a refused file refuses the whole answer
-        except ConsoleError as exc:
-            flash(str(exc), "danger")
-        else:
-            if record_answer(item, request.form.get("feedback"), Actor.current().user.id,
+        if _answer_with_file(item, "supervision", gettext("Describe what was done (up to 5000 characters)."),
                              text_attr="feedback", at_attr="feedback_at", at=clock.now()):
-                attach_checked(checked, supervision=item)
-                flash(gettext("Feedback recorded."), "success")
-            else:
-                flash(gettext("Describe what was done (up to 5000 characters)."), "danger")
+            flash(gettext("Feedback recorded."), "success")
         return redirect(url_for("SupervisionView.show", pk=item.id))
+
+
+def _answer_with_file(item: Any, attach_as: str, refused_text: str, **where: Any) -> bool:
+    """The department's written answer from the posted form (evaluation.answers.record_answer) with its
+    optional file; False, with the reason flashed, when the file or the text is refused (then neither is kept)."""
+    try:
+        checked = checked_upload()
+    except ConsoleError as exc:
+        flash(str(exc), "danger")
+        return False
+    if not record_answer(item, request.form.get("feedback"), Actor.current().user.id, **where):
+        flash(refused_text, "danger")
+        return False
+    attach_checked(checked, **{attach_as: item})
+    return True
