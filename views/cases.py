@@ -26,8 +26,9 @@ from views.attachments import attach_checked, checked_upload
 from views.auth import safe_next
 from views.guide_cards import suggestion
 from workdays import clock
-from workflow import duplicates, registration
+from workflow import deadlines, duplicates, registration
 from workflow.params import NOTE
+from workflow.progress import progress_of
 from workflow.service import Actor, allowed_actions, criticize_together, execute, execute_many
 from workflow.transitions import TRANSITIONS, transition
 
@@ -125,6 +126,10 @@ class CaseWorkflowMixin:
         widgets["notices"] = self.notice_links(case)
         widgets["lookups"] = _lookup_urls()
         widgets["note"] = NOTE
+        widgets["path"] = progress_of(case).steps
+        if case.status.is_open and case.due_date and not case.suspended:
+            # working days still ahead (positive) or already past (negative) of the deadline
+            widgets["days_left"] = deadlines.remaining_workdays(clock.today(), case.due_date)
         if case.status.is_open:
             found = duplicates.likely_duplicates(case, scope_condition(Case))
             widgets["duplicates"] = [duplicates.hint(m) for m in found]
