@@ -51,6 +51,14 @@ def _bump_changed_rows(session: Session, _context: Any, _instances: Any) -> None
             bump(row)
 
 
+@event.listens_for(Session, "pending_to_persistent")
+def _inserted_rows_start_at_their_version(session: Session, row: Any) -> None:
+    # A row inserted in this transaction has its first version already: a later flush of the same transaction
+    # (e.g. registration noting a likely duplicate) must not move it again.
+    if app_versioned(row):
+        session.info.setdefault(BUMPED, set()).add(sa.inspect(row).identity_key)
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _forget_bumps(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:

@@ -66,6 +66,8 @@ def test_registration_notes_the_likeliest_earlier_case(app_ctx):
     assert first.suspected_duplicate_of_id is None
     alone = _registered("完全不同的一件事")
     assert alone.suspected_duplicate_of_id is None and not alone.possibly_duplicate
+    # noting the likely duplicate is part of registering: one transaction, the first version (models/versioning.py)
+    assert (first.version, second.version, alone.version) == (1, 1, 1)
 
 
 # ---- merging, through every channel ----------------------------------------------------------------------------

@@ -137,8 +137,10 @@ def likely_duplicates(case: Case, scope: Any = None, limit: int = LIMIT) -> list
 def flag(case: Case) -> Case | None:
     """Note on `case` the likeliest case it repeats (疑似重复 in the list), or clear the note; return it."""
     matches = likely_duplicates(case, limit=1)
-    case.suspected_duplicate_of = matches[0].case if matches else None
-    return case.suspected_duplicate_of
+    found = matches[0].case if matches else None
+    if case.suspected_duplicate_of is not found:  # an unchanged note is no change: the version stays
+        case.suspected_duplicate_of = found
+    return found
 
 
 COMPARED = frozenset({"title", "received_at", "applicant_phone", "applicant_id_number", "credit_code"})
