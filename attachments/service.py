@@ -23,6 +23,7 @@ from access.scope import scope_condition
 from attachments.sniff import CheckedFile
 from attachments.storage import Storage, new_key, storage_from_config
 from console.errors import ConsoleError
+from console.interface import valid_pk
 from console.validators import printable
 from extensions import db
 from models import Attachment, Case, CaseEvent, Criticism, Supervision
@@ -46,17 +47,25 @@ def _holds(permission: str, view: str) -> bool:
 
 def visible(model: type, pk: Any) -> Any:
     """The `model` row `pk` if the current user may open its page (permission and row scope), else None."""
+    pk = valid_pk(pk)
     if pk is None or not _holds("can_show", f"{model.__name__}View"):
         return None
     return db.session.scalars(sa.select(model).where(model.id == pk, scope_condition(model))).first()
 
 
 def visible_attachment(pk: Any) -> Attachment | None:
-    """The attachment `pk` if the user may see what it documents (the case, else the criticism)."""
-    item = db.session.get(Attachment, pk)
+    """The attachment `pk` if the user may see what it documents: a 督办单's file only with the 督办单 (it is
+    addressed to one department, not to everyone who sees the case), else the case, else the criticism."""
+    pk = valid_pk(pk)
+    item = db.session.get(Attachment, pk) if pk is not None else None
     if item is None:
         return None
-    owner = visible(Case, item.case_id) if item.case_id is not None else visible(Criticism, item.criticism_id)
+    if item.supervision_id is not None:
+        owner = visible(Supervision, item.supervision_id)
+    elif item.case_id is not None:
+        owner = visible(Case, item.case_id)
+    else:
+        owner = visible(Criticism, item.criticism_id)
     return item if owner is not None else None
 
 
@@ -120,9 +129,14 @@ def attach(checked: CheckedFile, user_id: int, *, case: Case | None = None, even
 
 
 def of_case(case: Case) -> list[Attachment]:
-    """The case's files (its own, its events' and its 督办单's), oldest first."""
-    return list(db.session.scalars(sa.select(Attachment).where(Attachment.case_id == case.id)
-                                   .order_by(Attachment.id)))
+    """The case's files (its own, its events' and those of its 督办单 the user may open), oldest first."""
+    supervisions = sa.select(Supervision.id).where(Supervision.case_id == case.id, scope_condition(Supervision))
+    if not _holds("can_show", "SupervisionView"):
+        supervisions = supervisions.where(sa.false())
+    return list(db.session.scalars(sa.select(Attachment).where(
+        Attachment.case_id == case.id,
+        sa.or_(Attachment.supervision_id.is_(None), Attachment.supervision_id.in_(supervisions)))
+        .order_by(Attachment.id)))
 
 
 def of_record(model: type, pk: int) -> list[Attachment]:

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
+from console.interface import valid_pk
 from extensions import db
 from models.job import Job, JobKind, JobState
 from workdays import clock
@@ -66,8 +67,9 @@ def get(job_id: int) -> Job | None:
 
 
 def owned(job_id: int, user_id: int) -> Job | None:
-    """The job if `user_id` asked for it and it has not expired; None otherwise (another user's is unknown)."""
-    job = get(job_id)
+    """The job if `user_id` asked for it and it has not expired; None otherwise (another user's is unknown,
+    and so is an id no row can have)."""
+    job = get(job_id) if valid_pk(job_id) is not None else None
     if job is None or job.user_id != user_id or job.expires_at <= clock.now():
         return None
     return job

@@ -206,3 +206,34 @@ def test_backup_carries_the_attached_files(app, api, app_ctx, uploads, tmp_path_
     key = db.session.get(Attachment, pk).storage_key
     taken = make_backup(db.engine.url, tmp_path_factory.mktemp("backup") / "b", uploads)
     assert taken["files"]["entries"][key]["sha256"] == hashlib.sha256(PDF).hexdigest()
+
+
+def test_a_supervision_file_stays_with_the_supervised_department(as_user, app_ctx, uploads):
+    # 税务局 leads, 人社局 helps (协办): both see the case, but the 督办单 is addressed to 税务局 alone
+    case = case_in(CaseStatus.ASSESSING)
+    case = act(case, "assign", {"lead_department_id": "清城区税务局", "deadline_days": 5,
+                                "co_department_ids": ["清城区人力资源和社会保障局"]})
+    case = act(case, "supervise", {"department_id": "清城区税务局", "supervision_level": "general",
+                                   "reason": "逾期未办"})
+    supervision = db.session.scalars(sa.select(Supervision).where(Supervision.case_id == case.id)).one()
+    as_user("handler_tax").post(f"/supervisions/feedback/{supervision.id}",
+                                data=upload(PDF, "督办整改说明.pdf", feedback="已落实"))
+    row = db.session.scalars(sa.select(Attachment)).one()
+    helper = as_user("handler_hrss")
+    assert helper.get(f"/cases/show/{case.id}").status_code == 200, "the co-department sees the case"
+    assert helper.get(f"/supervisions/show/{supervision.id}").status_code == 404
+    assert helper.get(f"/attachments/{row.id}/download").status_code == 404
+    assert "督办整改说明.pdf" not in helper.get(f"/cases/show/{case.id}").get_data(as_text=True)
+    assert as_user("handler_tax").get(f"/attachments/{row.id}/download").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/attachments/18446744073709551616/download", "/attachments/99999999999/preview",
+                                 "/jobs/18446744073709551616", "/jobs/99999999999/download"])
+def test_an_id_beyond_any_record_is_404_not_500(as_user, url):
+    assert as_user("coordinator").get(url).status_code == 404
+
+
+@pytest.mark.parametrize("received_at", ["0001-01-01", "9999-12-31", "2026-03-02T10:00%2B08:00", "x"])
+def test_the_duplicate_hint_takes_any_date(as_user, received_at):
+    answer = as_user("coordinator").get(f"/cases/duplicates?title=营业执照办理慢&received_at={received_at}")
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:300]

@@ -251,13 +251,15 @@ ATTACHING_ACTIONS = frozenset({CaseAction.REPLY.value})
 
 
 def _day(raw: str | None) -> Any:
-    """The moment a date or datetime in ISO form (the add form's 受理时间) names; now when it names none."""
+    """The moment a date or datetime in ISO form (the add form's 受理时间) names, as local time; now when it
+    names none, or a day too far off to compare (the 30-day window must stay inside the calendar)."""
     import datetime as dt
 
     try:
-        return dt.datetime.fromisoformat((raw or "").strip()[:32])
+        moment = dt.datetime.fromisoformat((raw or "").strip()[:32]).replace(tzinfo=None)
     except ValueError:
         return clock.now()
+    return moment if dt.datetime(1900, 1, 1) <= moment <= dt.datetime(2100, 12, 31) else clock.now()
 
 
 def _lookup_urls() -> dict[str, str]:
