@@ -48,10 +48,11 @@ def create_app(config: Any = None) -> Flask:
     install_request_hooks(app)
     register_commands(app)
     from jobs.celery_app import init_celery
-    from jobs.exports import ExportJobs
+    from jobs.exports import ExportJobs, remember_jobs_at_login
 
     init_celery(app)
     app.extensions["export_jobs"] = ExportJobs()
+    remember_jobs_at_login(app)
     return app
 
 

@@ -41,7 +41,7 @@ from console.cache import process_cache, request_cache
 from console.declare import MenuGroup
 from console.formatting import display
 from console.forms import AjaxSelectField, GuardedForms, guarded
-from console.interface import ConsoleInterface
+from console.interface import ConsoleInterface, valid_pk
 from console.listargs import SafeListArgs
 from models.cache_stamp import HOLIDAYS, PERMISSIONS, current_stamp, remember_stamps, stamp_column
 from models.department import Department
@@ -342,8 +342,12 @@ class ConsoleSecurityManager(SecurityManager):
     def get_user_by_id(self, pk: Any) -> Any:
         """The user with roles and groups, the cache stamps and the unread count, in one statement (FAB's took three).
 
-        A user already in the session (the JWT checks ask twice per request) costs nothing.
+        A user already in the session (the JWT checks ask twice per request) costs nothing. FAB's own forms pass
+        the id as the text of a URL argument: anything that is no id finds no one.
         """
+        pk = valid_pk(pk)
+        if pk is None:
+            return None
         known = self.session.identity_map.get(identity_key(self.user_model, pk))
         if known is not None:
             return known

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, g, jsonify, redirect, request, url_for
+from flask import abort, current_app, flash, g, jsonify, redirect, request, session, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access, permission_name
@@ -29,6 +29,9 @@ from console.privacy import mask_form, unmask_form
 from console.references import refuse_if_referenced
 from console.scoping import DataScopeMixin
 from console.widgets import ConsoleFormWidget, ConsoleListWidget, ConsoleSearchWidget
+
+STARTED_JOBS = "started_jobs"
+"""Session key set when the user starts a background job: list pages look for progress bars only then."""
 
 STALE_MESSAGE = _l("This record was changed by someone else; reload the page and try again.")
 
@@ -306,6 +309,7 @@ class ConsoleModelView(DisclosureMixin, SafeListArgs, DataScopeMixin, ModelView)
     def export_in_background(self, fmt: str, full: bool = False) -> Any:
         """Start the export of the filtered list as a job; back to the list, which shows its progress."""
         args = request.args.to_dict(flat=False)
+        session[STARTED_JOBS] = True
         current_app.extensions["export_jobs"].start(
             self.__class__.__name__, fmt, g.user.id, request.query_string.decode("utf-8", "replace"),
             request.remote_addr, self.list_url(), full=full)
@@ -316,8 +320,8 @@ class ConsoleModelView(DisclosureMixin, SafeListArgs, DataScopeMixin, ModelView)
     def export_jobs(self) -> list[dict]:
         """The user's recent exports from this list (for the progress bars above it)."""
         user = g.get("user")
-        if user is None or not getattr(user, "is_authenticated", False):
-            return []
+        if user is None or not getattr(user, "is_authenticated", False) or not session.get(STARTED_JOBS):
+            return []  # no job started in this session: no statement spent on looking
         jobs = current_app.extensions["export_jobs"]
         return [jobs.describe(job) for job in jobs.recent(user.id, self.list_url())]
 

@@ -36,3 +36,20 @@ def describe(job: Job) -> dict[str, Any]:
             "state_label": str(job.state.label), "percent": job.percent, "done": job.done, "total": job.total,
             "message": job.message or "", "finished": job.state.value in ("done", "failed"),
             "file": job.result_name if job.result_path else None}
+
+
+def remember_jobs_at_login(app: Any) -> None:
+    """At each login, note in the new session whether the user has unexpired jobs (started in another session
+    or on another instance), so that list pages show their progress bars and otherwise spend no statement."""
+    from flask import session
+    from flask_login import user_logged_in
+
+    from console.modelview import STARTED_JOBS
+    from extensions import db
+    from workdays import clock
+
+    def remember(_sender: Any, user: Any) -> None:
+        if db.session.query(Job.id).filter(Job.user_id == user.id, Job.expires_at > clock.now()).first():
+            session[STARTED_JOBS] = True
+
+    user_logged_in.connect(remember, app, weak=False)

@@ -130,7 +130,8 @@ def _export_on_one_followed_on_the_other(one: str, two: str) -> None:
         time.sleep(0.5)
     state = state.json()
     assert state["state"] == "done", state
-    assert f"/jobs/{job_id}/download" in second.get(f"{two}/cases/list/", timeout=60).text
+    # the browser that started it, sent to the other instance by the load balancer, sees the bar and the link there
+    assert f"/jobs/{job_id}/download" in first.get(f"{two}/cases/list/", timeout=60).text
     download = second.get(f"{two}{state['download_url']}", timeout=60)
     assert download.status_code == 200
     lines = download.content.decode("utf-8-sig").strip().splitlines()

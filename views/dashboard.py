@@ -11,13 +11,14 @@ from typing import Any
 from urllib.parse import quote
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, g, redirect, request, url_for
+from flask import Response, abort, flash, g, redirect, request, session, url_for
 from flask_appbuilder import BaseView, IndexView, expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from access.roles import KPI
 from access.scope import scope_condition
+from console.modelview import STARTED_JOBS
 from extensions import db
 from jobs import runner, store
 from jobs.exports import describe
@@ -74,7 +75,8 @@ class DashboardView(BaseView):
             page.update(span=span, cards=figures.cards(span, today), charts=figures.leader_charts(span, today),
                         options=figures.period_options(today), kpis=list(KPIS.values()),
                         report_args={k: request.args[k] for k in ("period", "from", "to") if request.args.get(k)},
-                        report_jobs=[describe(job) for job in store.recent(g.user.id, url_for("DashboardView.index"))])
+                        report_jobs=[describe(job) for job in store.recent(g.user.id, url_for("DashboardView.index"))]
+                        if session.get(STARTED_JOBS) else [])
         elif sm.has_access("can_list", "CaseView"):
             page["charts"] = figures.trend_chart(today)
         duty = db.session.execute(sa.select(DutyRota).where(DutyRota.day == today)).scalar_one_or_none()
@@ -110,6 +112,7 @@ class DashboardView(BaseView):
         if refused:
             flash(refused, "warning")
             return redirect(url_for("DashboardView.index", **args))
+        session[STARTED_JOBS] = True
         runner.start(JobKind.REPORT, g.user.id, {"start": span.start.isoformat(), "end": span.end.isoformat()},
                      origin=url_for("DashboardView.index"))
         flash(gettext("The report is being generated in the background; its progress is shown below the period, "
