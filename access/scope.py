@@ -89,7 +89,9 @@ def scope_condition(model: type) -> Any:
 
 def register_model_scopes() -> None:
     """Declare the department scope of every business model (called once at start-up)."""
-    from models import Assignment, Case, CaseEvent, Criticism, Evaluation, Satisfaction, Supervision
+    from models import (
+        Assignment, CallbackAttempt, Case, CaseEvent, Criticism, Evaluation, Satisfaction, SmsMessage, Supervision,
+    )
     from models.enums import AssignmentStatus
 
     def case_of_department(department_id: int) -> Any:
@@ -106,3 +108,6 @@ def register_model_scopes() -> None:
     scoped(Criticism)(lambda d: Criticism.department_id == d)
     scoped(CaseEvent)(lambda d: CaseEvent.case.has(case_of_department(d)))
     scoped(Satisfaction)(lambda d: Satisfaction.case.has(case_of_department(d)))
+    scoped(CallbackAttempt)(lambda d: CallbackAttempt.case.has(case_of_department(d)))
+    # A text message goes with its case; one whose case was deleted (case_id set NULL) is no department's.
+    scoped(SmsMessage)(lambda d: SmsMessage.case.has(case_of_department(d)))
