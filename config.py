@@ -187,6 +187,11 @@ class Config:
     PROGRESS_RATE_LIMIT = "10 per minute"
     """办理进度查询 (`/progress/`, no login): lookups allowed per client address; beyond, a Chinese 429 page."""
 
+    PROGRESS_NUMBER_LIMIT = "5 per hour"
+    """办理进度查询: wrong pairs (number, last 4 digits) allowed per case number, from any address; the one that
+    reaches the limit locks the number for the limit's period (an hour), in which it answers 「未查到」 with the
+    rate-limit wording, the right pair too (workflow/progress_guard.py)."""
+
     RATELIMIT_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "banchengshi")
     """Prefix of the console's keys in Redis, so that several deployments (or test runs) can share one."""
 

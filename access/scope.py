@@ -90,7 +90,15 @@ def scope_condition(model: type) -> Any:
 def register_model_scopes() -> None:
     """Declare the department scope of every business model (called once at start-up)."""
     from models import (
-        Assignment, CallbackAttempt, Case, CaseEvent, Criticism, Evaluation, Satisfaction, SmsMessage, Supervision,
+        Assignment,
+        CallbackAttempt,
+        Case,
+        CaseEvent,
+        Criticism,
+        Evaluation,
+        Satisfaction,
+        SmsMessage,
+        Supervision,
     )
     from models.enums import AssignmentStatus
 

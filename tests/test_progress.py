@@ -119,3 +119,85 @@ def test_a_declined_case_shows_it_was_declined(client, app_ctx):
     act(case, "decline", {"reason": "涉诉事项", "redirect_to": "清城区人民法院立案庭"}, ASSESSED, username="window")
     text = visible_text(client.get(f"/progress/?number={case.number}&phone=1234").get_data(as_text=True))
     assert str(CaseStatus.DECLINED.label) in text and "2026-03-02" in text
+
+
+# Guessing the 4 digits of one number from many addresses: 5 wrong pairs lock the number (PROGRESS_NUMBER_LIMIT).
+
+def _ask(app, number: str, phone: str, address: str):
+    return app.test_client().get(f"/progress/?number={number}&phone={phone}", environ_base={"REMOTE_ADDR": address})
+
+
+def _answer_text(response, number: str) -> str:
+    return visible_text(response.get_data(as_text=True)).replace(number, "＊")
+
+
+def test_five_wrong_pairs_from_many_addresses_lock_the_number_and_say_no_more_than_for_an_unknown_one(app, app_ctx):
+    assert app.config["PROGRESS_NUMBER_LIMIT"] == "5 per hour"
+    case, unknown = _assigned_case(), "BBC-2026-9999"
+    for number in (case.number, unknown):
+        for i in range(5):  # each from its own address: the per-address limit never trips
+            wrong = _ask(app, number, f"{i:04d}", f"10.9.{i}.1")
+            assert wrong.status_code == 200 and "未查到" in visible_text(wrong.get_data(as_text=True))
+    # the applicant's own, right pair, from a fresh address: the number is locked, and says so as an unknown one
+    locked = _ask(app, case.number, "1234", "10.9.9.1")
+    locked_unknown = _ask(app, unknown, "1234", "10.9.9.2")
+    assert locked.status_code == locked_unknown.status_code == 429
+    text = _answer_text(locked, case.number)
+    assert text == _answer_text(locked_unknown, unknown)
+    assert "未查到" in text and "请稍后再试" in text, text
+    assert "交办" not in text.split("未查到", 1)[1] and "2026-03-10" not in text, "no step of the case leaks"
+    # another number is not affected, from the same address
+    other = _assigned_case()
+    assert _ask(app, other.number, "1234", "10.9.9.1").status_code == 200
+    rows = _lookups()
+    assert len(rows) == 10 + 2 + 1, "every lookup is logged, the locked ones too"
+    assert [(r.changes["asked"][1], r.changes["found"][1], r.record_id, (r.changes.get("locked") or [0, 0])[1])
+            for r in rows[10:]] == [(case.number, False, None, True), (unknown, False, None, True),
+                                    (other.number, True, other.id, 0)]
+
+
+def test_the_lock_ends_after_its_period_and_a_right_pair_is_answered_again(app, app_ctx, monkeypatch):
+    import time
+
+    monkeypatch.setitem(app.config, "PROGRESS_NUMBER_LIMIT", "5 per 2 seconds")
+    case = _assigned_case()
+    for i in range(5):
+        _ask(app, case.number, f"{i:04d}", f"10.8.{i}.1")
+    assert _ask(app, case.number, "1234", "10.8.9.1").status_code == 429
+    time.sleep(2.2)
+    found = _ask(app, case.number, "1234", "10.8.9.1")
+    assert found.status_code == 200
+    assert re.search(r"当前环节\s*[：:]?\s*交办", visible_text(found.get_data(as_text=True)))
+
+
+def test_two_console_processes_count_one_numbers_wrong_pairs_together_through_redis(app, app_ctx, database):
+    import uuid
+
+    import pytest
+
+    from app import create_app
+    from tests.conftest import make_config
+
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        pytest.skip(f"no Redis at {url}")
+    prefix = f"bcs-test-{uuid.uuid4().hex[:8]}"
+    first, second = (create_app(make_config(database.url, CONSOLE_SYNC_AT_START=False, REDIS_URL=url,
+                                            RATELIMIT_STORAGE_URI=url, RATELIMIT_KEY_PREFIX=prefix))
+                     for _ in range(2))
+    case = _assigned_case()
+    try:
+        for i in range(5):
+            assert _ask(first if i % 2 else second, case.number, f"{i:04d}", f"10.7.{i}.1").status_code == 200
+        assert _ask(second, case.number, "1234", "10.7.9.1").status_code == 429
+        assert _ask(first, case.number, "1234", "10.7.9.2").status_code == 429
+    finally:
+        client = redis.Redis.from_url(url)
+        for key in client.scan_iter(f"*{prefix}*"):
+            client.delete(key)
+        for made in (first, second):
+            with made.app_context():
+                db.session.remove()

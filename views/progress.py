@@ -2,7 +2,9 @@
 
 The page is a GET form; with both parameters it answers with the case's progress or 「未查到」. The lookups
 of one client address are rate-limited (`PROGRESS_RATE_LIMIT`, counted only when something is asked;
-`register_progress_view` installs the limit); beyond it the console's Chinese 429 page answers.
+`register_progress_view` installs the limit); beyond it the console's Chinese 429 page answers. The wrong
+pairs of one case number are limited too (`PROGRESS_NUMBER_LIMIT`, workflow/progress_guard.py): a locked
+number answers this page's 「未查到」 with the rate-limit wording, status 429.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from flask_babel import gettext
 
 from models.audit import AuditChannel
 from workflow.progress import look_up, parse_query
+from workflow.progress_guard import NumberGuard
 
 
 def _asks_nothing() -> bool:
@@ -35,12 +38,21 @@ class ProgressView(BaseView):
         """The form, and the answer to a well-formed query."""
         number, phone = request.args.get("number"), request.args.get("phone")
         query, errors = parse_query(number, phone)
-        progress, asked = None, query is not None
+        progress, locked = None, False
         if query is not None:
             g.audit_channel = AuditChannel.PUBLIC.value
-            progress = look_up(query)
-        return self.render_template("console/progress.html", number=(number or "")[:40], errors=errors,
-                                    asked=asked, progress=progress, title=gettext("Case progress lookup"))
+            answer = look_up(query, self._guard())
+            progress, locked = answer.progress, answer.locked
+        page = self.render_template("console/progress.html", number=(number or "")[:40], errors=errors,
+                                    asked=query is not None, progress=progress, locked=locked,
+                                    title=gettext("Case progress lookup"))
+        return (page, 429) if locked else page
+
+    def _guard(self) -> NumberGuard:
+        """The per-number count, kept in the rate limiter's storage (shared through Redis when configured)."""
+        config = current_app.config
+        return NumberGuard(self.appbuilder.sm.limiter.storage, config["PROGRESS_NUMBER_LIMIT"],
+                           config["RATELIMIT_KEY_PREFIX"])
 
 
 def register_progress_view(appbuilder: AppBuilder) -> None:

@@ -5,9 +5,10 @@ The applicant gives the case number (on the 受理回执) and the last 4 digits 
 page cannot be used to find out which numbers exist. What it shows is the case's step on the 7-step path,
 the day each step was reached and the deadline: no name, no phone, no title (titles name people), no
 department and no note. Every lookup is one audit row: the number asked and whether it was found; the
-digits are never stored.
+digits are never stored. Wrong pairs are counted per number (`workflow/progress_guard.py`): a locked number
+answers 「未查到」 with the rate-limit wording, whatever the digits.
 
-    progress = look_up(query)      # a LookupQuery from parse_query(); None: 「未查到」
+    answer = look_up(query, guard)  # a LookupQuery from parse_query(); answer.progress None: 「未查到」
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from extensions import db
 from models import Case, CaseEvent
 from models.audit import AuditOperation
 from models.enums import CaseStatus
+from workflow.progress_guard import NumberGuard
 
 PATH = (CaseStatus.RECEIVED, CaseStatus.ASSESSING, CaseStatus.ASSIGNED, CaseStatus.RESOLVED,
         CaseStatus.EVALUATED, CaseStatus.SUMMARIZED, CaseStatus.ARCHIVED)
@@ -100,15 +102,31 @@ def parse_query(number: str | None, tail: str | None) -> tuple[LookupQuery | Non
     return (None, problems) if problems else (LookupQuery(number, tail), {})
 
 
-def look_up(query: LookupQuery) -> Progress | None:
-    """The case's progress if the number exists and the digits match its phone, else None; logged either way."""
+@dataclass(frozen=True)
+class Answer:
+    """What a lookup answers: the progress (None: 「未查到」), and whether the number was locked."""
+
+    progress: Progress | None
+    locked: bool = False
+
+
+def look_up(query: LookupQuery, guard: NumberGuard | None = None) -> Answer:
+    """The case's progress if the number exists, is not locked by `guard` and the digits match its phone;
+    logged either way. A wrong pair counts against the number (existing or not)."""
+    if guard is not None and guard.locked(query.number):
+        record(db.session, AuditOperation.PROGRESS_LOOKUP.value, "Case", None,
+               {"asked": [None, query.number], "found": [None, False], "locked": [None, True]})
+        db.session.commit()
+        return Answer(None, locked=True)
     case = db.session.execute(sa.select(Case).where(Case.number == query.number)).scalar_one_or_none()
     stored = _tail(case.applicant_phone) if case is not None and case.status not in HIDDEN else None
     matches = hmac.compare_digest((stored or _NO_PHONE).encode(), query.tail.encode()) and stored is not None
     record(db.session, AuditOperation.PROGRESS_LOOKUP.value, "Case", case.id if matches else None,
            {"asked": [None, query.number], "found": [None, matches]})
     db.session.commit()
-    return progress_of(case) if matches else None
+    if not matches and guard is not None:
+        guard.missed(query.number)
+    return Answer(progress_of(case) if matches else None)
 
 
 def _tail(phone: str | None) -> str | None:
