@@ -201,3 +201,21 @@ def test_two_console_processes_count_one_numbers_wrong_pairs_together_through_re
         for made in (first, second):
             with made.app_context():
                 db.session.remove()
+
+
+def test_a_merged_duplicate_points_to_its_main_case_and_its_step(client, app_ctx):
+    main = _assigned_case()  # 王某某, 139…1234, at 交办 since 2026-03-03 with an internal note
+    duplicate = new_case(ASSIGNED, title="李某某又来反映社保转移")
+    with acting_as(user("window").id):
+        duplicate.applicant_name, duplicate.applicant_phone = "李某某", "13800005678"
+        db.session.commit()
+    act(duplicate, "merge", {"main_case": main.number}, ASSIGNED)
+    page = client.get(f"/progress/?number={duplicate.number}&phone=5678")
+    html = page.get_data(as_text=True)
+    text = visible_text(html)
+    assert page.status_code == 200 and duplicate.number in text
+    assert re.search(rf"已合并至\s*{main.number}", text), text
+    assert re.search(r"主件当前环节\s*[：:]?\s*交办", text), text
+    for secret in ("王某某", "李某某", PHONE, "13800005678", "内部：先电话核实", "社保转移", "清城区税务局"):
+        assert secret not in html, secret
+    assert english_words(html) == []

@@ -61,6 +61,19 @@ class Step:
 
 
 @dataclass(frozen=True)
+class MainCase:
+    """Where the applicant of a merged duplicate follows their matter: the main case's number and its current
+    step (None when the main case is no matter of the public any more, 作废) — nothing else of it."""
+
+    number: str
+    step: Any
+
+
+MERGE_HOPS = 5
+"""How far a chain of merges is followed (a main case merged later into another)."""
+
+
+@dataclass(frozen=True)
 class Progress:
     """What the public page shows of one case."""
 
@@ -71,6 +84,7 @@ class Progress:
     due_date: dt.date | None
     suspended: bool
     declined_on: dt.date | None
+    merged_into: MainCase | None = None
 
     @property
     def closed_early(self) -> bool:
@@ -147,4 +161,16 @@ def progress_of(case: Case) -> Progress:
                   for i, status in enumerate(PATH))
     return Progress(case.number, case.received_at.date(), case.status, steps,
                     case.due_date if case.status.is_open else None, case.suspended,
-                    reached.get(CaseStatus.DECLINED))
+                    reached.get(CaseStatus.DECLINED), _main_case(case))
+
+
+def _main_case(case: Case) -> MainCase | None:
+    """For a merged duplicate (重复件), its main case: followed along later merges, read for its step only."""
+    main = case.duplicate_of if case.status == CaseStatus.MERGED else None
+    for _hop in range(MERGE_HOPS):
+        if main is None or main.status != CaseStatus.MERGED or main.duplicate_of is None:
+            break
+        main = main.duplicate_of
+    if main is None:
+        return None
+    return MainCase(main.number, None if main.status in HIDDEN else main.status.label)
