@@ -57,3 +57,91 @@ def test_a_refused_period_is_explained_and_starts_nothing(as_user):
     page = asked.get_data(as_text=True)
     assert asked.status_code == 200 and "data-job-url" not in page
     assert "日期" in page
+
+
+def _add_user(app, username: str, role, department: str | None = None):
+    """A second account made by the admin: `role` (a Role), bound to `department` when given; logged in."""
+    from access.system import as_system
+    from extensions import db
+    from tests.conftest import login
+    from tests.workflow_support import department as named
+
+    with as_system():
+        made = app.appbuilder.sm.add_user(username, "测", "试", f"{username}@example.cn", role, "Strong-Pass-77")
+        if department:
+            made.department_id = named(department).id
+        db.session.commit()
+    return login(app.test_client(), username, "Strong-Pass-77")
+
+
+def _report_job(client, data: dict) -> int:
+    asked = client.post("/dashboard/report", data=data)
+    assert asked.status_code == 302, asked.status_code
+    page = client.get(asked.headers["Location"]).get_data(as_text=True)
+    [job_id] = [int(pk) for pk in re.findall(r'data-job-url="/jobs/(\d+)"', page)]
+    return job_id
+
+
+def test_a_report_job_is_seen_and_downloaded_only_by_the_leader_who_started_it(app, app_ctx, as_user):
+    leader = as_user("leader")
+    second = _add_user(app, "leader2", app.appbuilder.sm.find_role("领导"))
+    job_id = _report_job(leader, {"period": "2025"})
+    state = _until_finished(leader, job_id)
+    assert state["state"] == "done"
+    handler = as_user("handler_tax")
+    assert handler.post("/dashboard/report", data={"period": "2025"}).status_code == 403
+    for other in (second, handler):
+        for url in (f"/jobs/{job_id}", state["download_url"]):
+            answer = _fetch(other, url)
+            assert answer.status_code == 404, url
+            said = answer.get_json()["message"] if answer.is_json else answer.get_data(as_text=True)
+            assert "不存在" in said, url
+    assert "data-job-url" not in second.get("/dashboard/").get_data(as_text=True), "no bar of another's job"
+    second_job = _report_job(second, {"period": "2024"})
+    assert _fetch(leader, f"/jobs/{second_job}").status_code == 404
+    assert _until_finished(second, second_job)["state"] == "done"
+
+
+def _sheets(data: bytes) -> list[list[tuple]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    return [list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets]
+
+
+def test_a_report_job_keeps_the_data_scope_of_the_user_who_started_it(app, app_ctx, as_user):
+    """A role holding 指标与图表 but not 全部部门 (a department's own leader) reports on its department only, in the
+    background exactly as on the page's immediate download."""
+    from access.system import as_system
+    from extensions import db
+
+    sm = app.appbuilder.sm
+    with as_system():
+        role = sm.add_role("税务局分管领导")
+        sm.add_permission_role(role, sm.find_permission_view_menu("can_kpi", "DashboardView"))
+        db.session.commit()
+    tax_lead = _add_user(app, "tax_lead", role, "清城区税务局")
+    span = {"period": "custom", "from": "2021-01-01", "to": "2025-12-31"}
+    at_once = tax_lead.get("/dashboard/report.xlsx", query_string=span)
+    assert at_once.status_code == 200
+    everyone = as_user("leader").get("/dashboard/report.xlsx", query_string=span)
+    assert _sheets(at_once.data) != _sheets(everyone.data), "the tax bureau's cases are a part of all"
+    job_id = _report_job(tax_lead, span)
+    state = _until_finished(tax_lead, job_id)
+    assert state["state"] == "done", state
+    with zipfile.ZipFile(io.BytesIO(_fetch(tax_lead, state["download_url"]).data)) as archive:
+        [name] = [n for n in archive.namelist() if n.endswith(".xlsx")]
+        assert _sheets(archive.read(name)) == _sheets(at_once.data)
+
+
+def test_a_report_job_of_someone_without_the_kpi_permission_fails_and_writes_no_file(app_ctx):
+    """The permission is checked again when the job runs (it may have been withdrawn since it was asked)."""
+    from jobs import runner, store
+    from models.job import JobKind, JobState
+    from tests.workflow_support import user
+
+    job_id = store.create(JobKind.REPORT, user("handler_tax").id, {"period": "2025"}, origin="/dashboard/")
+    runner.run(job_id)
+    job = store.get(job_id)
+    assert (job.state, job.result_path) == (JobState.FAILED, None)
+    assert job.message == "任务失败，请稍后重试或联系系统管理员。"
