@@ -201,6 +201,9 @@ def test_two_console_processes_count_one_numbers_wrong_pairs_together_through_re
         for made in (first, second):
             with made.app_context():
                 db.session.remove()
+                db.engine.dispose()  # the next test's restore drops the database under their connections
+        app.extensions["celery"].set_current()  # each create_app made its own Celery app the current one
+        app.extensions["celery"].set_default()
 
 
 def test_a_merged_duplicate_points_to_its_main_case_and_its_step(client, app_ctx):
