@@ -28,7 +28,7 @@ from console.listargs import SafeListArgs
 from console.privacy import mask_form, unmask_form
 from console.references import refuse_if_referenced
 from console.scoping import DataScopeMixin
-from console.widgets import ConsoleFormWidget, ConsoleListWidget, ConsoleSearchWidget
+from console.widgets import ConsoleFormWidget, ConsoleListWidget, ConsoleSearchWidget, ConsoleShowWidget
 
 STARTED_JOBS = "started_jobs"
 """Session key set when the user starts a background job: list pages look for progress bars only then."""
@@ -48,6 +48,7 @@ class ConsoleModelView(DisclosureMixin, SafeListArgs, DataScopeMixin, ModelView)
     edit_template = "console/model/edit.html"
     list_widget = ConsoleListWidget
     search_widget = ConsoleSearchWidget
+    show_widget = ConsoleShowWidget
     add_widget = ConsoleFormWidget
     edit_widget = ConsoleFormWidget
 

@@ -77,3 +77,35 @@ class ConsoleFormWidget(RenderTemplateWidget):
     """Add and edit forms: required marks, Chinese errors under each field, optimistic-lock version."""
 
     template = "console/widgets/form.html"
+
+
+def is_empty(value: Any) -> bool:
+    """Whether a field's stored value says nothing (None, blank text, no related rows): the read view leaves it out.
+    False and 0 are answers, so they are shown."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, (list, tuple, set, frozenset, dict)):
+        return not value
+    return False
+
+
+class ConsoleShowWidget(RenderTemplateWidget):
+    """The read view of one record: only the fields that hold something, in foldable sections when the model
+    declares groups (console.build.show_fieldsets)."""
+
+    template = "console/widgets/show.html"
+
+    def __call__(self, **kwargs: Any) -> str:
+        args = {**self.template_args, **kwargs}
+        columns, values = args["include_columns"], args["value_columns"]
+        filled = [c for c, v in zip(columns, values, strict=True) if not is_empty(v)]
+        sections = []
+        for title, spec in args.get("fieldsets") or []:
+            fields = [c for c in spec.get("fields", []) if c in filled]
+            if fields:
+                sections.append((title, {**spec, "fields": fields}))
+        kwargs["filled_columns"] = filled
+        kwargs["sections"] = sections
+        return super().__call__(**kwargs)

@@ -97,6 +97,12 @@ class Assignment(Stamped, Model):
         """Still the department's to work on (not withdrawn)."""
         return self.status != AssignmentStatus.WITHDRAWN
 
+    @property
+    def overdue(self) -> bool:
+        """Waiting for the department, the case's clock running, and past its deadline (the rule of `_overdue`)."""
+        return (self.status in (AssignmentStatus.PENDING, AssignmentStatus.SIGNED)
+                and not (self.case is not None and self.case.suspended) and self.deadline < clock.today())
+
     def close(self, action: CaseAction) -> None:
         """Settle an open assignment because its case was closed by `action`."""
         self.status, self.closed_at, self.close_reason = AssignmentStatus.CLOSED, clock.now(), action

@@ -30,7 +30,7 @@ from workflow import deadlines, duplicates, registration
 from workflow.params import NOTE
 from workflow.progress import progress_of
 from workflow.service import Actor, allowed_actions, criticize_together, execute, execute_many
-from workflow.transitions import TRANSITIONS, transition
+from workflow.transitions import TRANSITIONS, primary_of, transition
 
 
 @dataclass
@@ -122,7 +122,9 @@ class CaseWorkflowMixin:
     def _show(self, pk: Any) -> dict:
         widgets = super()._show(pk)
         case = widgets["item"]
-        widgets["actions"] = [(t, {}) for t in allowed_actions(case, self._actor())]
+        allowed = allowed_actions(case, self._actor())
+        widgets["actions"] = [(t, {}) for t in allowed]
+        widgets["primary"] = primary_of(allowed, case.status)
         widgets["notices"] = self.notice_links(case)
         widgets["lookups"] = _lookup_urls()
         widgets["note"] = NOTE
@@ -140,6 +142,14 @@ class CaseWorkflowMixin:
         widgets["can_attach"] = attachment_service.may_attach_to_case(case, self._actor())
         widgets["attaching_actions"] = ATTACHING_ACTIONS
         return widgets
+
+    def _case_page(self, pk: Any, reopen: dict) -> Any:
+        """The case page again after its action dialog was refused: `reopen` names the action whose dialog opens
+        with the message, the fields' errors and what was typed."""
+        widgets = self._show(pk)
+        widgets["reopen"] = reopen
+        return self.render_template(self.show_template, pk=pk, title=self.show_title, widgets=widgets,
+                                    related_views=self._related_views)
 
     @expose("/duplicates")
     def duplicate_hints(self) -> Any:
@@ -191,8 +201,11 @@ class CaseWorkflowMixin:
                     abort(404)
                 if exc.status == 403:
                     abort(403)
-                flash(str(exc), "danger")
                 errors = exc.fields
+                if request.form.get("origin") == "case":  # the case page's dialog: it opens again, saying why
+                    return self._case_page(pk, {"action": t.action.value, "message": str(exc), "errors": errors,
+                                                "values": request.form})
+                flash(str(exc), "danger")
                 case = self.get_item_or_404(pk)
             else:
                 flash(gettext("%(action)s done: %(number)s.", action=t.label, number=case.number), "success")

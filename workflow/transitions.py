@@ -176,3 +176,13 @@ def transition(action: A | str) -> Transition | None:
 def permissions() -> list[str]:
     """Every workflow permission name, for the CaseView permission set."""
     return [t.permission for t in TRANSITIONS.values()]
+
+
+def primary_of(allowed: list[Transition], status: S) -> Transition | None:
+    """The action a case page puts first among `allowed` (in table order): the case's next step in `status`
+    (the row button of the lists), else the first styled primary (a handler's 签收, then 反馈), else the first."""
+    for rule in (lambda t: status in t.next_step, lambda t: t.style == "primary", lambda t: True):
+        for t in allowed:
+            if rule(t):
+                return t
+    return None

@@ -33,9 +33,12 @@
     var $el = $(elem);
     if ($el.data("select2")) { return; }
     var forSearch = $el.closest("#filter_form").length > 0;
+    var $modal = $el.closest(".modal");
     $el.select2({
       theme: "bootstrap",
       width: "100%",
+      // Inside a Bootstrap dialog the list must live in the dialog, or the dialog's focus trap takes the keyboard.
+      dropdownParent: $modal.length ? $modal : $(document.body),
       allowClear: true,
       placeholder: $el.data("placeholder") || "",
       minimumInputLength: 0,
