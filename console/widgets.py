@@ -100,7 +100,10 @@ class ConsoleShowWidget(RenderTemplateWidget):
     def __call__(self, **kwargs: Any) -> str:
         args = {**self.template_args, **kwargs}
         columns, values = args["include_columns"], args["value_columns"]
-        filled = [c for c, v in zip(columns, values, strict=True) if not is_empty(v)]
+        formatters = args.get("formatters_columns") or {}
+        # A display field may hold a value yet say nothing (a flag whose badge is blank when off).
+        filled = [c for c, v in zip(columns, values, strict=True)
+                  if not is_empty(v) and not (c in formatters and is_empty(str(formatters[c](v))))]
         sections = []
         for title, spec in args.get("fieldsets") or []:
             fields = [c for c in spec.get("fields", []) if c in filled]

@@ -159,3 +159,9 @@ def test_other_read_views_leave_out_empty_fields_too(app_ctx, as_user):
     doc = lxml.html.fromstring(as_user("admin").get(f"/departments/show/{department.id}").get_data(as_text=True))
     cells = doc.xpath(f"//*[{C('show-fields')}]//td")
     assert cells and all(text(td) for td in cells), "no empty row"
+
+
+def test_a_flag_that_shows_nothing_when_off_is_left_out(app_ctx, as_user):
+    case = case_in(CaseStatus.ASSIGNED)  # not a suspected duplicate: its 疑似重复 badge is blank
+    summary = page_of(as_user("coordinator"), case.id).xpath(f"//*[{C('case-summary')}]")[0]
+    assert "疑似重复" not in [text(th) for th in summary.xpath(".//th")]
