@@ -34,7 +34,8 @@ def toolbar(doc) -> tuple[str | None, list[str]]:
     bars = doc.xpath(f"//*[{C('case-toolbar')}]")
     assert len(bars) == 1
     primary = bars[0].xpath(f".//a[{C('case-primary')}]")
-    menu = [a.get("data-action") for a in bars[0].xpath(f".//*[@id='case-more']//*[{C('dropdown-menu')}]//a[@data-action]")]
+    items = bars[0].xpath(f".//*[@id='case-more']//*[{C('dropdown-menu')}]//a[@data-action]")
+    menu = [a.get("data-action") for a in items]
     return (primary[0].get("data-action") if primary else None), menu
 
 
@@ -115,7 +116,9 @@ def test_timeline_and_assignments_are_on_the_first_view(app_ctx, as_user):
         done = as_user("handler_tax").post(f"/cases/act/{case.id}/sign",
                                            data={"version": case.version, "origin": "case"})
     assert done.status_code == 302 and done.headers["Location"].endswith(f"/cases/show/{case.id}")
-    for day, deadline in ((dt.datetime(2026, 3, 4, 10), "2026-03-09"), (dt.datetime(2026, 3, 10, 10), "2026-03-09 已超期")):
+    # on Tue 03-10 the deadline Mon 03-09 has passed and the department has not replied: marked overdue
+    for day, deadline in ((dt.datetime(2026, 3, 4, 10), "2026-03-09"),
+                          (dt.datetime(2026, 3, 10, 10), "2026-03-09 已超期")):
         with clock.frozen_at(day):
             cells = [text(td) for td in page_of(as_user("coordinator"), case.id).xpath(
                 "//*[@id='case-assignments']//tr[@data-assignment]/td")]
