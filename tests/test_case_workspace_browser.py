@@ -57,3 +57,31 @@ def test_coordinator_returns_a_case_for_reassignment_from_the_more_menu(app, ses
     assert page.locator(".case-status").inner_text() == "研判"
     assert any(text.startswith("已执行「退回改派」") for text in s.flashes()), s.flashes()
     assert page.evaluate(NO_SIDEWAYS)
+
+
+def test_without_scripts_the_menu_and_the_forms_are_still_reachable(app, browser, live):
+    from tests.conftest import PASSWORD
+
+    pk, _number = _assigned_case(app)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{live}/login/")
+        page.fill("#username", "coordinator")
+        page.fill("#password", PASSWORD)
+        page.locator("form [type=submit]").click()
+        page.wait_for_url(f"{live}/dashboard/")
+        page.goto(f"{live}/cases/show/{pk}")
+        page.locator("#case-more > .dropdown-toggle").click()  # → #case-more, the menu opens by :target
+        assert page.locator("#case-more .dropdown-menu").is_visible()
+        page.locator("#case-more .dropdown-menu a", has_text="上传附件").click()
+        assert page.locator("#case-upload input[type=file]").is_visible()
+        page.goto(f"{live}/cases/show/{pk}#case-more")
+        page.locator("#case-more .dropdown-menu a[data-action=reassign]").click()
+        page.wait_for_url(f"{live}/cases/act/{pk}/reassign")  # the action's own page holds the same form
+        page.locator("textarea[name=reason]").fill("主办单位不对口")
+        page.locator("form.action-form [type=submit]").click()
+        page.wait_for_url(f"{live}/cases/show/{pk}")
+        assert page.locator(".case-status").inner_text() == "研判"
+    finally:
+        context.close()
