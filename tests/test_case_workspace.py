@@ -168,3 +168,16 @@ def test_a_flag_that_shows_nothing_when_off_is_left_out(app_ctx, as_user):
     case = case_in(CaseStatus.ASSIGNED)  # not a suspected duplicate: its 疑似重复 badge is blank
     summary = page_of(as_user("coordinator"), case.id).xpath(f"//*[{C('case-summary')}]")[0]
     assert "疑似重复" not in [text(th) for th in summary.xpath(".//th")]
+
+
+def test_a_dialog_for_an_action_no_longer_offered_says_why_on_the_page(app_ctx, as_user):
+    case = case_in(CaseStatus.ASSIGNED)
+    client = as_user("coordinator")
+    seen = {"version": case.version, "origin": "case", "result": "已办结", "solved": "yes"}
+    assert client.post(f"/cases/act/{case.id}/resolve", data=seen).status_code == 302
+    again = client.post(f"/cases/act/{case.id}/resolve", data=seen)  # a second tab, still showing 交办
+    assert again.status_code == 200
+    doc = lxml.html.fromstring(again.get_data(as_text=True))
+    assert not doc.xpath("//*[@id='case-act-resolve']")
+    alerts = " ".join(text(a) for a in doc.xpath(f"//*[{C('alert-danger')}]"))
+    assert "该事项已被他人更新" in alerts, alerts  # the stale version is refused first

@@ -148,6 +148,8 @@ class CaseWorkflowMixin:
         with the message, the fields' errors and what was typed."""
         widgets = self._show(pk)
         widgets["reopen"] = reopen
+        if all(t.action.value != reopen["action"] for t, _values in widgets["actions"]):
+            flash(reopen["message"], "danger")  # no longer offered (the case moved on): no dialog to say it in
         return self.render_template(self.show_template, pk=pk, title=self.show_title, widgets=widgets,
                                     related_views=self._related_views)
 
