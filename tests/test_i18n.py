@@ -100,3 +100,17 @@ def test_api_info_labels_are_chinese_and_never_the_catalog_header(api):
         assert "Project-Id-Version" not in text and "Content-Type" not in text, resource
         for column in info.get("add_columns", []):
             assert CJK.search(column["label"]), (resource, column["name"])
+
+
+def test_each_string_has_one_entry_in_the_catalog():
+    """A msgid written twice (two merges adding the same string) keeps only one translation, silently: msgfmt -c
+    refuses such a file, babel does not. Each entry starts on a line of its own after a blank line."""
+    text = PO.read_text(encoding="utf-8")
+    ids = re.findall(r'^msgid ((?:"(?:[^"\\]|\\.)*"\n?)+)', text, flags=re.M)
+    seen: dict[str, int] = {}
+    for raw in ids:
+        seen[raw] = seen.get(raw, 0) + 1
+    twice = [raw for raw, n in seen.items() if n > 1]
+    assert not twice, twice
+    glued = re.findall(r'^msgstr [^\n]*\nmsgid ', text, flags=re.M)
+    assert not glued, f"{len(glued)} entries start without a blank line before them"
