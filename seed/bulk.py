@@ -1,10 +1,11 @@
 """Synthetic cases for load tests (`flask seed-bulk --cases N --seed S`).
 
-Cases are written with bulk Core INSERTs, CHUNK cases at a time (the workflow service would take
-minutes for ten thousand, and one ORM object per row hours for a million), with the shapes the
-workflow produces: a 受理 event, assignments for assigned and later cases, deadlines, verdicts.
-Memory does not grow with N: only the current chunk's rows are held. The same seed gives the same
-cases (the same as before the rewrite: the random draws come in the same order).
+Cases are written in bulk, CHUNK cases at a time (COPY on PostgreSQL, one executemany on SQLite:
+seed/bulk_load.py), with the shapes the workflow produces: a 受理 event, assignments for assigned
+and later cases, deadlines, verdicts, and the case's n-gram search row (models/case_search.py),
+which the ORM session would have written. Memory does not grow with N: only the current chunk's
+rows are held. The same seed gives the same cases (the same as before the rewrites: the random
+draws come in the same order; `choice` of a range draws exactly as `randint` did).
 
 The run is one entry of the 操作日志 (how many, which seed, which numbers), not one per generated row:
 Core INSERTs bypass the per-record audit of the ORM session, and that entry is written instead.
@@ -13,7 +14,7 @@ Core INSERTs bypass the per-record audit of the ORM session, and that entry is w
 from __future__ import annotations
 
 import datetime as dt
-import json
+import itertools
 import random
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -21,7 +22,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from extensions import db
+from console.ngrams import text_tokens
 from models import Assignment, Case, CaseEvent, Department, Satisfaction, StaffUser
+from models.case_search import FIELDS as SEARCHED, search_table
 from models.counter import YearCounter
 from models.enums import (
     ApplicantKind,
@@ -39,14 +42,16 @@ from models.enums import (
     Solved,
     Track,
 )
+from seed.bulk_load import Loader, day, fast_sqlite_writes, stamp
 from workdays import clock
 from workdays.store import work_calendar
 
-CHUNK = 5000
-"""Cases per round of INSERTs and per commit."""
+CHUNK = 10000
+"""Cases per round of INSERTs and per commit (about 15 MB of rows)."""
 STATUSES = [CaseStatus.RECEIVED, CaseStatus.ASSESSING, CaseStatus.ASSIGNED, CaseStatus.RESOLVED,
             CaseStatus.EVALUATED, CaseStatus.SUMMARIZED, CaseStatus.ARCHIVED, CaseStatus.DECLINED]
 WEIGHTS = [3, 3, 10, 4, 3, 3, 70, 4]
+_CUMULATIVE = list(itertools.accumulate(WEIGHTS))  # what choices() builds from WEIGHTS on every call
 SURNAMES = "李王张刘陈杨黄赵吴周徐孙马朱胡郭何林罗梁"
 TOPICS = ["社保补缴", "营业执照变更", "不动产登记", "发票申领", "异地就医备案", "工伤认定", "公积金提取", "施工许可"]
 
@@ -66,10 +71,15 @@ def reserve_numbers(series: str, year: int, count: int) -> int:
 
 def _plan(rng: random.Random, count: int) -> Iterator[tuple[dt.datetime, CaseStatus]]:
     """When each case was received and the state it is in: the first draws of the seed."""
+    choice, choices = rng.choice, rng.choices
     for _ in range(count):
-        received = dt.datetime(rng.choice([2023, 2024, 2025, 2026]), rng.randint(1, 12), rng.randint(1, 28),
-                               rng.randint(8, 17), rng.choice([0, 15, 30, 45]))
-        yield received, rng.choices(STATUSES, WEIGHTS)[0]
+        received = dt.datetime(choice(YEARS), choice(MONTHS), choice(DAYS), choice(HOURS), choice(MINUTES))
+        yield received, choices(STATUSES, cum_weights=_CUMULATIVE)[0]
+
+
+# choice() of a range draws exactly what randint() over the same bounds drew, with fewer calls.
+YEARS, MONTHS, DAYS, HOURS, MINUTES = [2023, 2024, 2025, 2026], range(1, 13), range(1, 29), range(8, 18), [0, 15, 30, 45]
+DIGITS, RESOLVE_DAYS = "0123456789", range(1, 10)
 
 
 def generate(count: int, seed: int, progress: Callable[[int], None] | None = None) -> int:
@@ -83,22 +93,26 @@ def generate(count: int, seed: int, progress: Callable[[int], None] | None = Non
     for received, _status in _plan(details, count):
         by_year[received.year] = by_year.get(received.year, 0) + 1
     plan = _plan(random.Random(seed), count)
-    writer = _Writer()
     next_seq = {year: reserve_numbers("case", year, n) for year, n in sorted(by_year.items())}
     first_seq = dict(next_seq)
+    writer = _Writer()
+    db.session.commit()
     created = 0
-    while created < count:
-        size = min(CHUNK, count - created)
-        cases = []
-        for received, status in (next(plan) for _ in range(size)):
-            seq = next_seq[received.year]
-            next_seq[received.year] += 1
-            cases.append(writer.case(details, received, status, f"BBC-{received.year}-{seq:04d}"))
-        writer.insert(cases)
-        db.session.commit()
-        created += size
-        if progress:
-            progress(size)
+    # A connection of its own, kept for the whole load (the session would hand its back at every commit).
+    with db.engine.connect() as connection, fast_sqlite_writes(connection):
+        loader = Loader(connection)
+        while created < count:
+            size = min(CHUNK, count - created)
+            chunk = _Chunk(loader.next_ids(Case.__table__, size))
+            for received, status in itertools.islice(plan, size):
+                seq = next_seq[received.year]
+                next_seq[received.year] += 1
+                writer.case(chunk, details, received, status, f"BBC-{received.year}-{seq:04d}")
+            writer.insert(loader, chunk)
+            connection.commit()
+            created += size
+            if progress:
+                progress(size)
     numbers = "；".join(f"BBC-{year}-{first_seq[year]:04d} … BBC-{year}-{next_seq[year] - 1:04d}"
                        for year in sorted(first_seq))
     record(db.session, "generate", "Case", None, {
@@ -107,8 +121,37 @@ def generate(count: int, seed: int, progress: Callable[[int], None] | None = Non
     return created
 
 
+CASE_COLUMNS = ("id", "number", "title", "description", "channel", "applicant_kind", "applicant_name",
+                "applicant_phone", "received_at", "status", "due_date", "response_due", "problem_type", "track",
+                "disposition", "level", "lead_department_id", "responded_at", "assigned_at", "resolved_at",
+                "result", "solved", "archived_at", "version", "created_at", "updated_at", "created_by_id",
+                "updated_by_id")
+EVENT_COLUMNS = ("case_id", "actor_id", "action", "to_status", "at", "deadline", "data")
+STAMPS = ("created_at", "updated_at", "created_by_id", "updated_by_id")
+ASSIGNMENT_COLUMNS = ("case_id", "department_id", "role", "assigned_at", "deadline", "status", "signed_at",
+                      "replied_at", "reply", *STAMPS)
+VERDICT_COLUMNS = ("case_id", "level", "channel", "evaluated_at", *STAMPS)
+SEARCH_COLUMNS = ("case_id", *SEARCHED)
+_UNANSWERED = {CaseStatus.RECEIVED}
+_UNASSIGNED = {CaseStatus.RECEIVED, CaseStatus.ASSESSING, CaseStatus.DECLINED}
+_CLOSED = {CaseStatus.RESOLVED, CaseStatus.EVALUATED, CaseStatus.SUMMARIZED, CaseStatus.ARCHIVED}
+_EVALUATED = {CaseStatus.EVALUATED, CaseStatus.SUMMARIZED, CaseStatus.ARCHIVED}
+
+
+class _Chunk:
+    """The rows of one chunk of cases, each table's as tuples in the order of its columns."""
+
+    def __init__(self, ids: range | list[int]) -> None:
+        self.ids = iter(ids)
+        self.cases: list[tuple] = []
+        self.events: list[tuple] = []
+        self.assignments: list[tuple] = []
+        self.verdicts: list[tuple] = []
+        self.search: list[tuple] = []
+
+
 class _Writer:
-    """Turns draws into table rows, and inserts a chunk of them with a few executemany statements."""
+    """Turns draws into table rows, and appends a chunk of them to the tables."""
 
     def __init__(self) -> None:
         self.calendar = work_calendar()
@@ -116,123 +159,83 @@ class _Writer:
             Department.is_active.is_(True), Department.kind.in_([DepartmentKind.BACK_OFFICE, DepartmentKind.TOWN])
         )).scalars())
         self.actor = db.session.execute(sa.select(StaffUser.id).where(StaffUser.username == "system")).scalar_one()
-        self.now = clock.now()
-        self._due: dict[tuple[dt.date, int], dt.date] = {}
-        self.tracks, self.channels = list(Track), list(Channel)
-        self.problem_types, self.dispositions, self.levels = list(ProblemType), list(Disposition), list(Level)
-        self.verdicts = list(SatisfactionLevel)[:3]
+        now = stamp(clock.now())
+        self.stamps = (now, now, self.actor, self.actor)
+        self._due: dict[tuple[dt.date, int], str] = {}
+        self._tokens: dict[str | None, str] = {}
+        self.tracks, self.channels = [m.value for m in Track], [m.value for m in Channel]
+        self.problem_types = [m.value for m in ProblemType]
+        self.dispositions, self.levels = [m.value for m in Disposition], [m.value for m in Level]
+        self.verdicts = [m.value for m in list(SatisfactionLevel)[:3]]
+        self.receive_data = '{"channel": "seed"}'  # the 受理 event's JSON, as SQLAlchemy's json.dumps writes it
 
-    def due(self, day: dt.date, workdays: int) -> dt.date:
-        """`workdays` working days after `day` (a few thousand distinct days: computed once each)."""
-        key = (day, workdays)
+    def due(self, date: dt.date, workdays: int) -> str:
+        """`workdays` working days after `date` (a few thousand distinct days: computed once each)."""
+        key = (date, workdays)
         if key not in self._due:
-            self._due[key] = self.calendar.add_workdays(day, workdays)
+            self._due[key] = day(self.calendar.add_workdays(date, workdays))
         return self._due[key]
 
-    def case(self, rng: random.Random, received: dt.datetime, status: CaseStatus, number: str) -> dict[str, Any]:
-        """One case with its 受理 event, assignment and verdict, drawn in the order of the ORM version."""
-        actor = self.actor
-        topic = rng.choice(TOPICS)
-        lead = rng.choice(self.departments) if self.departments else None
-        assigned = status not in (CaseStatus.RECEIVED, CaseStatus.ASSESSING, CaseStatus.DECLINED) and lead
-        track = rng.choice(self.tracks)
-        due = self.due(received.date(), 5 if assigned else 1)
-        response_due = self.due(received.date(), 1)
-        answered = status != CaseStatus.RECEIVED
-        case: dict[str, Any] = {
-            "number": number, "title": f"{topic}办理受阻（压测）", "description": f"压测数据：{topic}相关诉求。",
-            "channel": rng.choice(self.channels), "applicant_kind": ApplicantKind.PERSON,
-            "applicant_name": rng.choice(SURNAMES) + rng.choice(["先生", "女士"]),
-            "applicant_phone": "13" + "".join(str(rng.randint(0, 9)) for _ in range(9)),
-            "received_at": received, "status": status, "due_date": due, "response_due": response_due,
-            "problem_type": rng.choice(self.problem_types) if answered else None,
-            "track": track if answered else None,
-            "disposition": rng.choice(self.dispositions) if answered else None,
-            "level": rng.choice(self.levels), "lead_department_id": lead if assigned else None,
-            "responded_at": received + dt.timedelta(hours=2) if answered else None,
-            "assigned_at": received + dt.timedelta(hours=3) if assigned else None,
-            "resolved_at": None, "result": None, "solved": None, "archived_at": None,
-            "version": 1,
-            "created_at": self.now, "updated_at": self.now, "created_by_id": actor, "updated_by_id": actor,
-        }
-        closed = status in (CaseStatus.RESOLVED, CaseStatus.EVALUATED, CaseStatus.SUMMARIZED, CaseStatus.ARCHIVED)
-        if closed:
-            case["resolved_at"] = received + dt.timedelta(days=rng.randint(1, 9))
-            case["result"], case["solved"] = "已办结（压测）", Solved.YES
-        if status == CaseStatus.ARCHIVED:
-            case["archived_at"] = case["resolved_at"] + dt.timedelta(days=7)
-        # Kept beside the row until its id is known: the event, assignment and verdict that hang on it.
-        case["_event"] = {"actor_id": actor, "action": CaseAction.RECEIVE, "to_status": CaseStatus.RECEIVED,
-                          "at": received, "deadline": response_due, "data": {"channel": "seed"}}
+    def tokens(self, text: str | None) -> str:
+        """The n-gram tokens of `text` (generated texts repeat: each is cut once)."""
+        if text not in self._tokens:
+            self._tokens[text] = text_tokens(text)
+        return self._tokens[text]
+
+    def case(self, chunk: _Chunk, rng: random.Random, received: dt.datetime, status: CaseStatus,
+             number: str) -> None:
+        """One case with its 受理 event, assignment, verdict and search row, drawn in the order of the ORM version."""
+        choice = rng.choice
+        topic = choice(TOPICS)
+        lead = choice(self.departments) if self.departments else None
+        assigned = status not in _UNASSIGNED and lead
+        track = choice(self.tracks)
+        channel = choice(self.channels)
+        applicant = choice(SURNAMES) + choice(["先生", "女士"])
+        phone = "13" + "".join([choice(DIGITS) for _ in range(9)])
+        answered = status not in _UNANSWERED
+        problem_type = choice(self.problem_types) if answered else None
+        disposition = choice(self.dispositions) if answered else None
+        level = choice(self.levels)
+        closed = status in _CLOSED
+        resolved = received + dt.timedelta(days=choice(RESOLVE_DAYS)) if closed else None
+        verdict = choice(self.verdicts) if status in _EVALUATED else None
+
+        date = received.date()
+        due, response_due = self.due(date, 5 if assigned else 1), self.due(date, 1)
+        received_at = stamp(received)
+        assigned_at = stamp(received + dt.timedelta(hours=3)) if assigned else None
+        resolved_at = stamp(resolved) if resolved else None
+        title, description = f"{topic}办理受阻（压测）", f"压测数据：{topic}相关诉求。"
+        case_id = next(chunk.ids)
+        chunk.cases.append((
+            case_id, number, title, description, channel, ApplicantKind.PERSON.value, applicant, phone,
+            received_at, status.value, due, response_due, problem_type, track if answered else None, disposition,
+            level, lead if assigned else None, stamp(received + dt.timedelta(hours=2)) if answered else None,
+            assigned_at, resolved_at, "已办结（压测）" if closed else None, Solved.YES.value if closed else None,
+            stamp(resolved + dt.timedelta(days=7)) if status == CaseStatus.ARCHIVED and resolved else None,
+            1, *self.stamps))
+        chunk.events.append((case_id, self.actor, CaseAction.RECEIVE.value, CaseStatus.RECEIVED.value, received_at,
+                             response_due, self.receive_data))
         if assigned:
-            replied = case["resolved_at"] if closed else None
-            case["_assignment"] = {
-                "department_id": lead, "role": AssignmentRole.LEAD, "assigned_at": case["assigned_at"],
-                "deadline": due, "status": AssignmentStatus.REPLIED if replied else AssignmentStatus.SIGNED,
-                "signed_at": case["assigned_at"] + dt.timedelta(hours=20), "replied_at": replied,
-                "reply": "已办理（压测）" if replied else None}
-        if status in (CaseStatus.EVALUATED, CaseStatus.SUMMARIZED, CaseStatus.ARCHIVED):
-            case["_verdict"] = {"level": rng.choice(self.verdicts), "channel": FeedbackChannel.PHONE,
-                                "evaluated_at": case["resolved_at"] + dt.timedelta(days=2)}
-        return case
+            chunk.assignments.append((
+                case_id, lead, AssignmentRole.LEAD.value, assigned_at, due,
+                (AssignmentStatus.REPLIED if closed else AssignmentStatus.SIGNED).value,
+                stamp(received + dt.timedelta(hours=23)), resolved_at, "已办理（压测）" if closed else None,
+                *self.stamps))
+        if verdict and resolved:
+            chunk.verdicts.append((case_id, verdict, FeedbackChannel.PHONE.value,
+                                   stamp(resolved + dt.timedelta(days=2)), *self.stamps))
+        tokens = self.tokens
+        chunk.search.append((case_id, tokens(title), tokens(description), tokens(applicant), tokens(None)))
 
-    def insert(self, cases: list[dict[str, Any]]) -> None:
-        """INSERT the chunk's cases, then their events, assignments and verdicts under the new ids."""
-        connection = db.session.connection()
-        rows = [{k: v for k, v in c.items() if not k.startswith("_")} for c in cases]
-        table = Case.__table__
-        if connection.dialect.name == "postgresql":
-            # Ids from the table's own sequence, then COPY: PostgreSQL's fastest way in.
-            ids = connection.execute(sa.text(
-                "SELECT nextval(pg_get_serial_sequence('\"case\"', 'id')) FROM generate_series(1, :n)"),
-                {"n": len(rows)}).scalars().all()
-            for case_id, row in zip(ids, rows, strict=True):
-                row["id"] = case_id
-            _copy(connection, table, rows)
-        else:
-            ids = connection.execute(sa.insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                                     rows).scalars().all()
-        stamps = {"created_at": self.now, "updated_at": self.now, "created_by_id": self.actor,
-                  "updated_by_id": self.actor}
-        events, assignments, verdicts = [], [], []
-        for case_id, case in zip(ids, cases, strict=True):
-            events.append({**case["_event"], "case_id": case_id})
-            if "_assignment" in case:
-                assignments.append({**case["_assignment"], **stamps, "case_id": case_id})
-            if "_verdict" in case:
-                verdicts.append({**case["_verdict"], **stamps, "case_id": case_id})
-        for model, dependent in ((CaseEvent, events), (Assignment, assignments), (Satisfaction, verdicts)):
-            if not dependent:
-                continue
-            if connection.dialect.name == "postgresql":
-                _copy(connection, model.__table__, dependent)
-            else:
-                connection.execute(sa.insert(model.__table__), dependent)
-
-
-def _copy(connection: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    """COPY `rows` (all with the same keys) into `table` over the session's own psycopg connection.
-
-    COPY knows nothing of the model's Python-side defaults: the constant ones are filled in here (the
-    callable ones — stamps, actor — the rows carry)."""
-    defaults = {c.name: c.default.arg for c in table.c
-                if c.name not in rows[0] and c.default is not None and c.default.is_scalar}
-    columns = list(rows[0]) + list(defaults)
-    names = ", ".join(f'"{c}"' for c in columns)
-    converters = [_converter(table.c[c].type) for c in columns]
-    fixed = [defaults[c] for c in defaults]
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            values = [*row.values(), *fixed]
-            copy.write_row([convert(v) if convert and v is not None else v
-                            for v, convert in zip(values, converters, strict=True)])
-
-
-def _converter(column_type: Any) -> Callable[[Any], Any] | None:
-    """How a Python value of `column_type` is written by COPY (None: as it is)."""
-    if isinstance(column_type, sa.Enum):
-        return lambda member: member.value  # the stored code (str() of a LabeledEnum is its Chinese label)
-    if isinstance(column_type, sa.JSON):
-        return lambda value: json.dumps(value, ensure_ascii=False)
-    return None
+    @staticmethod
+    def insert(loader: Loader, chunk: _Chunk) -> None:
+        """Append the chunk's cases, then what hangs on them, then their search rows."""
+        append = loader.append
+        append(Case.__table__, CASE_COLUMNS, chunk.cases)
+        append(CaseEvent.__table__, EVENT_COLUMNS, chunk.events)
+        append(Assignment.__table__, ASSIGNMENT_COLUMNS, chunk.assignments)
+        append(Satisfaction.__table__, VERDICT_COLUMNS, chunk.verdicts)
+        search = search_table(loader.connection.dialect.name)
+        append(search, [search.c[key].name for key in SEARCH_COLUMNS], chunk.search)

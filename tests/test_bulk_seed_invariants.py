@@ -22,7 +22,7 @@ def _seed(app, count: int, seed: int) -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_every_bulk_case_is_found_by_the_title_and_applicant_search(app, app_ctx, as_user):
+def test_every_bulk_case_is_found_by_the_title_and_applicant_search(app, app_ctx, as_user, api):
     _seed(app, 80, 6)
     cases = db.session.scalars(sa.select(Case).where(BULK)).all()
     table = search_table(db.session.get_bind().dialect.name)
@@ -35,9 +35,9 @@ def test_every_bulk_case_is_found_by_the_title_and_applicant_search(app, app_ctx
     page = as_user("coordinator").get("/cases/list/?_flt_0_title=社保&psize_CaseView=100").get_data(as_text=True)
     assert 0 < expected and page.count('name="rowid"') == min(expected + demo, 100)
     surname = cases[0].applicant_name
-    api = as_user("coordinator").get(
+    answer = api("coordinator").get(
         f"/api/v1/cases/?q=(filters:!((col:applicant_name,opr:contains,value:'{surname}')),page_size:100)")
-    assert api.get_json()["count"] >= sum(1 for case in cases if case.applicant_name == surname)
+    assert answer.get_json()["count"] >= sum(1 for case in cases if case.applicant_name == surname) > 0
 
 
 def test_every_bulk_case_has_the_trail_its_status_implies(app, app_ctx):
