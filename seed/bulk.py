@@ -17,14 +17,14 @@ import datetime as dt
 import itertools
 import random
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import sqlalchemy as sa
 
-from extensions import db
 from console.ngrams import text_tokens
+from extensions import db
 from models import Assignment, Case, CaseEvent, Department, Satisfaction, StaffUser
-from models.case_search import FIELDS as SEARCHED, search_table
+from models.case_search import FIELDS as SEARCHED
+from models.case_search import search_table
 from models.counter import YearCounter
 from models.enums import (
     ApplicantKind,
@@ -53,6 +53,9 @@ STATUSES = [CaseStatus.RECEIVED, CaseStatus.ASSESSING, CaseStatus.ASSIGNED, Case
 WEIGHTS = [3, 3, 10, 4, 3, 3, 70, 4]
 _CUMULATIVE = list(itertools.accumulate(WEIGHTS))  # what choices() builds from WEIGHTS on every call
 SURNAMES = "李王张刘陈杨黄赵吴周徐孙马朱胡郭何林罗梁"
+# choice() of a range draws exactly what randint() over the same bounds drew, with fewer calls.
+YEARS, MONTHS, DAYS, HOURS = [2023, 2024, 2025, 2026], range(1, 13), range(1, 29), range(8, 18)
+MINUTES, DIGITS, RESOLVE_DAYS = [0, 15, 30, 45], "0123456789", range(1, 10)
 TOPICS = ["社保补缴", "营业执照变更", "不动产登记", "发票申领", "异地就医备案", "工伤认定", "公积金提取", "施工许可"]
 
 
@@ -75,11 +78,6 @@ def _plan(rng: random.Random, count: int) -> Iterator[tuple[dt.datetime, CaseSta
     for _ in range(count):
         received = dt.datetime(choice(YEARS), choice(MONTHS), choice(DAYS), choice(HOURS), choice(MINUTES))
         yield received, choices(STATUSES, cum_weights=_CUMULATIVE)[0]
-
-
-# choice() of a range draws exactly what randint() over the same bounds drew, with fewer calls.
-YEARS, MONTHS, DAYS, HOURS, MINUTES = [2023, 2024, 2025, 2026], range(1, 13), range(1, 29), range(8, 18), [0, 15, 30, 45]
-DIGITS, RESOLVE_DAYS = "0123456789", range(1, 10)
 
 
 def generate(count: int, seed: int, progress: Callable[[int], None] | None = None) -> int:
@@ -136,6 +134,11 @@ _UNANSWERED = {CaseStatus.RECEIVED}
 _UNASSIGNED = {CaseStatus.RECEIVED, CaseStatus.ASSESSING, CaseStatus.DECLINED}
 _CLOSED = {CaseStatus.RESOLVED, CaseStatus.EVALUATED, CaseStatus.SUMMARIZED, CaseStatus.ARCHIVED}
 _EVALUATED = {CaseStatus.EVALUATED, CaseStatus.SUMMARIZED, CaseStatus.ARCHIVED}
+# The stored codes of the constant columns, looked up once rather than per row.
+_PERSON, _RECEIVE, _RECEIVED, _LEAD = (ApplicantKind.PERSON.value, CaseAction.RECEIVE.value, CaseStatus.RECEIVED.value,
+                                      AssignmentRole.LEAD.value)
+_REPLIED, _SIGNED, _SOLVED, _PHONE = (AssignmentStatus.REPLIED.value, AssignmentStatus.SIGNED.value, Solved.YES.value,
+                                      FeedbackChannel.PHONE.value)
 
 
 class _Chunk:
@@ -209,22 +212,20 @@ class _Writer:
         title, description = f"{topic}办理受阻（压测）", f"压测数据：{topic}相关诉求。"
         case_id = next(chunk.ids)
         chunk.cases.append((
-            case_id, number, title, description, channel, ApplicantKind.PERSON.value, applicant, phone,
+            case_id, number, title, description, channel, _PERSON, applicant, phone,
             received_at, status.value, due, response_due, problem_type, track if answered else None, disposition,
             level, lead if assigned else None, stamp(received + dt.timedelta(hours=2)) if answered else None,
-            assigned_at, resolved_at, "已办结（压测）" if closed else None, Solved.YES.value if closed else None,
+            assigned_at, resolved_at, "已办结（压测）" if closed else None, _SOLVED if closed else None,
             stamp(resolved + dt.timedelta(days=7)) if status == CaseStatus.ARCHIVED and resolved else None,
             1, *self.stamps))
-        chunk.events.append((case_id, self.actor, CaseAction.RECEIVE.value, CaseStatus.RECEIVED.value, received_at,
-                             response_due, self.receive_data))
+        chunk.events.append((case_id, self.actor, _RECEIVE, _RECEIVED, received_at, response_due, self.receive_data))
         if assigned:
             chunk.assignments.append((
-                case_id, lead, AssignmentRole.LEAD.value, assigned_at, due,
-                (AssignmentStatus.REPLIED if closed else AssignmentStatus.SIGNED).value,
+                case_id, lead, _LEAD, assigned_at, due, _REPLIED if closed else _SIGNED,
                 stamp(received + dt.timedelta(hours=23)), resolved_at, "已办理（压测）" if closed else None,
                 *self.stamps))
         if verdict and resolved:
-            chunk.verdicts.append((case_id, verdict, FeedbackChannel.PHONE.value,
+            chunk.verdicts.append((case_id, verdict, _PHONE,
                                    stamp(resolved + dt.timedelta(days=2)), *self.stamps))
         tokens = self.tokens
         chunk.search.append((case_id, tokens(title), tokens(description), tokens(applicant), tokens(None)))

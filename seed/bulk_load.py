@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+
 def stamp(moment: dt.datetime) -> str:
     """A datetime as text both databases read back as the same value (SQLAlchemy's SQLite storage format)."""
     return moment.isoformat(" ", "microseconds")

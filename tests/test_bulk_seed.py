@@ -25,7 +25,7 @@ def test_seed_bulk_adds_numbered_cases_with_their_trail(app, app_ctx):
     before = db.session.scalar(sa.select(sa.func.count()).select_from(Case))
     result = _run(app, "--cases", "120", "--seed", "5")
     assert result.exit_code == 0, result.output
-    assert "已生成 120 件" in result.output
+    assert "已生成 120 件" in result.output and "峰值内存" in result.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == before + 120
     numbers = [row[0] for row in _bulk_cases()]
     assert len(set(numbers)) == 120
