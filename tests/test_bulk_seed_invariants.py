@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from extensions import db
 from models import Assignment, Case, CaseEvent, Satisfaction
 from models.case_search import search_table
 from models.enums import AssignmentRole, AssignmentStatus, CaseAction, CaseStatus
+from seed.bulk_load import fast_sqlite_writes
 
 BULK = Case.title.like("%（压测）")
 ASSIGNED_OR_LATER = {CaseStatus.ASSIGNED, CaseStatus.RESOLVED, CaseStatus.EVALUATED, CaseStatus.SUMMARIZED,
@@ -67,3 +69,19 @@ def test_every_bulk_case_has_the_trail_its_status_implies(app, app_ctx):
         assert verdicts.count(case.id) == (1 if case.status in EVALUATED else 0)
         assert (case.archived_at is not None) == (case.status == CaseStatus.ARCHIVED)
         assert case.due_date >= case.received_at.date() and case.version == 1
+
+
+def test_the_fast_sqlite_settings_end_with_the_load(app, app_ctx):
+    """seed-bulk's pooled connection goes back with the durable settings it came with."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    with db.engine.connect() as connection:
+        raw = connection.connection.dbapi_connection
+
+        def settings() -> tuple:
+            return tuple(raw.execute(f"PRAGMA {name}").fetchone()[0] for name in ("synchronous", "journal_mode"))
+
+        before = settings()
+        with fast_sqlite_writes(connection):
+            assert settings() == (0, "memory")  # 0 = OFF
+        assert settings() == before and before[0] != 0
