@@ -111,6 +111,7 @@ def generate(count: int, seed: int, progress: Callable[[int], None] | None = Non
             created += size
             if progress:
                 progress(size)
+        loader.analyze(_Writer.tables(connection.dialect.name))
     numbers = "；".join(f"BBC-{year}-{first_seq[year]:04d} … BBC-{year}-{next_seq[year] - 1:04d}"
                        for year in sorted(first_seq))
     record(db.session, "generate", "Case", None, {
@@ -229,6 +230,12 @@ class _Writer:
                                    stamp(resolved + dt.timedelta(days=2)), *self.stamps))
         tokens = self.tokens
         chunk.search.append((case_id, tokens(title), tokens(description), tokens(applicant), tokens(None)))
+
+    @staticmethod
+    def tables(dialect_name: str) -> list[sa.Table]:
+        """The tables a chunk is written to."""
+        return [Case.__table__, CaseEvent.__table__, Assignment.__table__, Satisfaction.__table__,
+                search_table(dialect_name)]
 
     @staticmethod
     def insert(loader: Loader, chunk: _Chunk) -> None:

@@ -77,6 +77,16 @@ class Loader:
             cursor.close()
 
 
+    def analyze(self, tables: Iterable[sa.Table]) -> None:
+        """On PostgreSQL, refresh the planner's statistics of `tables` now rather than at autovacuum's next
+        round: right after a load of a million rows the console's first queries would be planned on
+        the old, small table."""
+        if self.postgresql:
+            for table in tables:
+                self.connection.exec_driver_sql(f'ANALYZE "{table.name}"')
+            self.connection.commit()
+
+
 def _extended(rows: Iterable[Sequence[Any]], fixed: tuple) -> Iterator[Sequence[Any]]:
     return ((*row, *fixed) for row in rows) if fixed else iter(rows)
 
