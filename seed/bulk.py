@@ -8,7 +8,7 @@ rows are held. The same seed gives the same cases (the same as before the rewrit
 draws come in the same order; `choice` of a range draws exactly as `randint` did).
 
 The run is one entry of the 操作日志 (how many, which seed, which numbers), not one per generated row:
-Core INSERTs bypass the per-record audit of the ORM session, and that entry is written instead.
+bulk writes bypass the per-record audit of the ORM session, and that entry is written instead.
 """
 
 from __future__ import annotations
