@@ -46,6 +46,9 @@ def create_app(config: Any = None) -> Flask:
     create_appbuilder(app)
     register_error_handlers(app)
     install_request_hooks(app)
+    from kpi.summary import install_summary_refresh
+
+    install_summary_refresh(db.session)
     register_commands(app)
     from jobs.celery_app import init_celery
     from jobs.exports import ExportJobs, remember_jobs_at_login

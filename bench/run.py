@@ -170,7 +170,8 @@ HEAVY = ("/dashboard/", "/cases/export/")
 """Scenarios `--lists-only` leaves out (the dashboards and the export, which take seconds at 100 000 cases)."""
 
 
-def run(cases: int, seed: int, repeat: int, keep: str | None = None, lists_only: bool = False) -> str:
+def run(cases: int, seed: int, repeat: int, keep: str | None = None, lists_only: bool = False,
+        dashboards_only: bool = False) -> str:
     """Build the database, time every scenario, return the Markdown report."""
     from extensions import db
 
@@ -195,12 +196,12 @@ def run(cases: int, seed: int, repeat: int, keep: str | None = None, lists_only:
                 ("地板：裸 SQL 计数 + 当页 + 最简模板（首页，25 行）", floor.test_client(), "get", "/floor/cases/", {}),
                 (f"地板：第 {pages} 页", floor.test_client(), "get", f"/floor/cases/?page={pages}", {}),
             ]
-            rows = []
-            for label, client, method, target, kwargs in baselines:
+            rows: list[str] = []
+            for label, client, method, target, kwargs in [] if dashboards_only else baselines:
                 median, p95, statements, sql_ms = _measure(client, floor_counter, method, target, repeat, **kwargs)
                 rows.append(f"| {label} | {median:.0f} | {p95:.0f} | {statements} | {sql_ms} |")
                 print(rows[-1], flush=True)
-            rows += _stock_rows(url, pages, repeat)
+            rows += [] if dashboards_only else _stock_rows(url, pages, repeat)
             scenarios = [
                 ("协调专员：事项列表（首页，默认 25 行）", coordinator, "get", "/cases/list/", {}),
                 (f"协调专员：事项列表第 {pages} 页", coordinator, "get", f"/cases/list/?page_CaseView={pages}", {}),
@@ -214,6 +215,8 @@ def run(cases: int, seed: int, repeat: int, keep: str | None = None, lists_only:
                  "&_oc_CaseView=received_at&_od_CaseView=desc", {}),
                 ("协调专员：事项详情（含办理记录）", coordinator, "get", f"/cases/show/{sample}", {}),
                 ("协调专员：工作台", coordinator, "get", "/dashboard/", {}),
+                ("承办人员：工作台", handler, "get", "/dashboard/", {}),
+                ("领导：工作台（本月指标与图表）", leader, "get", "/dashboard/", {}),
                 ("领导：工作台（本年指标与图表）", leader, "get", "/dashboard/?period=year", {}),
                 ("领导：工作台（2021 年以来全部事项）", leader, "get",
                  f"/dashboard/?period=custom&from=2021-01-01&to={dt.date.today().isoformat()}", {}),
@@ -229,11 +232,13 @@ def run(cases: int, seed: int, repeat: int, keep: str | None = None, lists_only:
             ]
             if lists_only:
                 scenarios = [s for s in scenarios if not s[3].startswith(HEAVY)]
+            if dashboards_only:
+                scenarios = [s for s in scenarios if s[3].startswith("/dashboard/")]
             for label, client, method, target, kwargs in scenarios:
                 median, p95, statements, sql_ms = _measure(client, counter, method, target, repeat, **kwargs)
                 rows.append(f"| {label} | {median:.0f} | {p95:.0f} | {statements} | {sql_ms} |")
                 print(rows[-1], flush=True)
-            ids = [] if lists_only else facts["assessing"]
+            ids = [] if lists_only or dashboards_only else facts["assessing"]
             if ids:
                 counter.count = 0
                 started = time.perf_counter()
@@ -274,9 +279,10 @@ def main() -> None:
                         help="SQLite only: build the database into FILE.db and keep it; reuse it when it exists")
     parser.add_argument("--lists-only", action="store_true",
                         help="only list pages, detail and API (no dashboards, export or bulk assignment)")
+    parser.add_argument("--dashboards-only", action="store_true", help="only the 工作台 of each role")
     args = parser.parse_args()
     os.chdir(ROOT)
-    report = run(args.cases, args.seed, args.repeat, args.keep, args.lists_only)
+    report = run(args.cases, args.seed, args.repeat, args.keep, args.lists_only, args.dashboards_only)
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     path = out / f"{dt.datetime.now():%Y%m%d-%H%M%S}.md"

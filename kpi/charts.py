@@ -65,7 +65,11 @@ def yearly_trend(today: dt.date, scope: Any = None) -> Chart:
     year = sa.extract("year", Case.received_at)
     rows = db.session.execute(sa.select(year, Case.status, sa.func.count()).where(
         counted(), scope if scope is not None else sa.true()).group_by(year, Case.status)).all()
-    counts = {(int(y), status): n for y, status, n in rows}
+    return trend_chart({(int(y), status): n for y, status, n in rows}, today)
+
+
+def trend_chart(counts: dict[tuple[int, CaseStatus], int], today: dt.date) -> Chart:
+    """The trend chart of (year, status) → cases."""
     years = list(range(min([y for y, _s in counts] or [today.year]), today.year + 1))
     series = []
     for status in CaseStatus:
@@ -85,16 +89,26 @@ def breakdown(name: str, span: Span, today: dt.date, scope: Any = None) -> Chart
     column = dim.column()
     rows = dict(db.session.execute(sa.select(column, sa.func.count()).where(
         *_where(span.start, span.end, scope)).group_by(column)).all())
+    return breakdown_chart(name, span, rows)
+
+
+def breakdown_chart(name: str, span: Span, rows: dict[Any, int]) -> Chart:
+    """The chart of one dimension's value → cases in `span`."""
+    dim = DIMENSIONS[name]
     values = dim.ordered(rows)
     points = [Point(rows[v], Drill("received", "numerator", span.start, span.end, name, dim.code(v))) for v in values]
     return Chart(name, dim.title or dim.label, dim.chart, dim.labels(values),
                  [Series(KPIS["received"].label, points)], unit=_l("cases"))
 
 
+DEPARTMENT_PARTS = (("received", "numerator", _l("Assigned cases")), ("on_time", "miss", _l("Late or overdue")),
+                    ("reopen", "numerator", _l("Unsatisfied")))
+"""The department chart's series: (KPI, part, label)."""
+
+
 def by_department(span: Span, today: dt.date, scope: Any = None) -> Chart:
     """Cases per lead department (主办) with how many were late or overdue, and how many drew 不满意."""
-    parts = [("received", "numerator", _l("Assigned cases")), ("on_time", "miss", _l("Late or overdue")),
-             ("reopen", "numerator", _l("Unsatisfied"))]
+    parts = DEPARTMENT_PARTS
     where = _where(span.start, span.end, scope)
     facts = counting_facts(today, where)
     columns = [count_where(KPIS[kpi].condition(part, today, facts)) for kpi, part, _label in parts]
@@ -104,6 +118,12 @@ def by_department(span: Span, today: dt.date, scope: Any = None) -> Chart:
         .where(*where)
         .group_by(Department.id, Department.name)
         .order_by(sa.desc(columns[0]), Department.name)).all()
+    return department_chart(span, [tuple(row) for row in rows])
+
+
+def department_chart(span: Span, rows: list[tuple]) -> Chart:
+    """The department chart of rows (id, name, cases, late or overdue, unsatisfied), in the order to show."""
+    parts = DEPARTMENT_PARTS
     series = [Series(label, [Point(row[2 + i], Drill(kpi, part, span.start, span.end, "lead_department",
                                                      str(row[0]))) for row in rows])
               for i, (kpi, part, label) in enumerate(parts)]
@@ -140,16 +160,28 @@ def monthly_duration(span: Span, today: dt.date, scope: Any = None) -> Chart:
     Working days are the calendar's (holidays and 调休 included; time suspended counts). The
     average is Σ W(办结日) ÷ n − Σ W(受理日) ÷ n, so two GROUP BY queries suffice whatever the volume.
     """
-    months = _months(span)
-    end = _month_end(months[-1])
+    first, end = duration_range(span)
     finished = KPIS["completion"].condition("numerator", today)
-    where = [*_where(months[0], end, scope), finished]
+    where = [*_where(first, end, scope), finished]
     received_day, resolved_day = day_of(Case.received_at), day_of(Case.resolved_at)
     by_receipt = db.session.execute(sa.select(received_day, sa.func.count()).where(*where)
                                     .group_by(received_day)).all()
     year, month = sa.extract("year", Case.received_at), sa.extract("month", Case.received_at)
     by_finish = db.session.execute(sa.select(year, month, resolved_day, sa.func.count()).where(*where)
                                    .group_by(year, month, resolved_day)).all()
+    return duration_chart(span, [tuple(r) for r in by_receipt], [tuple(r) for r in by_finish])
+
+
+def duration_range(span: Span) -> tuple[dt.date, dt.date]:
+    """The days of receipt the duration chart covers: the span's months and those before it to make twelve."""
+    months = _months(span)
+    return months[0], _month_end(months[-1])
+
+
+def duration_chart(span: Span, by_receipt: list[tuple], by_finish: list[tuple]) -> Chart:
+    """The duration chart of finished cases counted per day of receipt (day, n) and per month of receipt and
+    day of 办结 (year, month, day, n)."""
+    months = _months(span)
     days = [day for day, _n in by_receipt] + [row[2] for row in by_finish]
     index = _WorkdayIndex(work_calendar(), min(days, default=months[0]) - dt.timedelta(days=1))
     count: dict[dt.date, int] = {}

@@ -32,13 +32,14 @@ from models.job import Job, JobKind, JobState
 from models.cache_stamp import CacheStamp
 from models import case_search  # noqa: F401  (the n-gram index behind searches of cases)
 from models.attachment import Attachment
+from models.case_summary import CaseSummary
 
 __all__ = [
     "Model", "StaffUser", "Department", "Coordinator", "ServiceItem", "DictionaryEntry",
     "HolidayOverride", "DutyRota", "GuideCard", "Case", "CaseEvent", "Assignment",
     "Supervision", "Satisfaction", "CallbackAttempt", "SmsMessage", "SmsTemplate", "Evaluation", "Criticism",
     "YearCounter", "Notification", "NotificationKind", "SavedFilter", "AuditLog", "LoginLog", "AuditChain",
-    "AuditVerification", "Job", "JobKind", "JobState", "CacheStamp", "Attachment",
+    "AuditVerification", "Job", "JobKind", "JobState", "CacheStamp", "Attachment", "CaseSummary",
 ]
 
 SCREEN_MODELS = [

@@ -49,13 +49,14 @@ def _open() -> sa.ColumnElement[bool]:
     return Case.status.in_([s.value for s in OPEN_STATUSES])
 
 
-def _running() -> sa.ColumnElement[bool]:
+def running_condition() -> sa.ColumnElement[bool]:
+    """Open, not suspended, with a deadline: the deadline clock runs."""
     return sa.and_(_open(), Case.suspended.is_(False), Case.due_date.is_not(None))
 
 
 def overdue_condition(today: dt.date | None = None) -> sa.ColumnElement[bool]:
     """Open, not suspended, and the deadline has passed."""
-    return sa.and_(_running(), Case.due_date < (today or clock.today()))
+    return sa.and_(running_condition(), Case.due_date < (today or clock.today()))
 
 
 def due_soon_condition(today: dt.date | None = None) -> sa.ColumnElement[bool]:
@@ -64,7 +65,7 @@ def due_soon_condition(today: dt.date | None = None) -> sa.ColumnElement[bool]:
 
     today = today or clock.today()
     limit = work_calendar().add_workdays(today, 1)
-    return sa.and_(_running(), Case.due_date >= today, Case.due_date <= limit)
+    return sa.and_(running_condition(), Case.due_date >= today, Case.due_date <= limit)
 
 
 def _overdue_unsupervised() -> sa.ColumnElement[bool]:

@@ -14,10 +14,11 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext
 
-from access.scope import scope_condition
+from access.scope import scope_condition, user_department
 from console.errors import ConsoleError
 from extensions import db
 from kpi import charts
+from kpi import summary_figures as summary
 from kpi.definitions import counted
 from kpi.drill import Drill
 from kpi.periods import Span, choose
@@ -36,9 +37,15 @@ def choose_span(args: Any, today: dt.date) -> tuple[Span, str | None]:
         return choose("month", today), str(exc)
 
 
+def sees_all() -> bool:
+    """Whether the user sees every department: their figures are the summary's (kpi.summary_figures)."""
+    return user_department() is True
+
+
 def period_options(today: dt.date) -> list[tuple[str, str]]:
     """(value, label) of the period selector: this month, quarter, year, each past year on record, custom."""
-    first = db.session.execute(sa.select(sa.func.min(Case.received_at)).where(counted())).scalar()
+    first = summary.first_day() if sees_all() else db.session.execute(
+        sa.select(sa.func.min(Case.received_at)).where(counted())).scalar()
     years = range(today.year - 1, (first.year if first else today.year) - 1, -1)
     return [("month", gettext("This month")), ("quarter", gettext("This quarter")), ("year", gettext("This year")),
             *[(str(y), gettext("Year %(year)d", year=y)) for y in years], ("custom", gettext("Custom dates"))]
@@ -86,8 +93,11 @@ class Card:
 
 def cards(span: Span, today: dt.date) -> list[Card]:
     """Every KPI of `span` with the previous period's beside it, within the user's scope."""
-    scope = scope_condition(Case)
-    now, before = figures(span, today, scope), figures(span.previous(), today, scope)
+    if sees_all():
+        now, before = summary.figures(span, today), summary.figures(span.previous(), today)
+    else:
+        scope = scope_condition(Case)
+        now, before = figures(span, today, scope), figures(span.previous(), today, scope)
     return [Card(now[name], before[name], span) for name in now]
 
 
@@ -104,9 +114,16 @@ def chart_data(chart: charts.Chart) -> dict:
 
 def leader_charts(span: Span, today: dt.date) -> list[dict]:
     """The leader's charts of `span` (kpi.charts.period_charts), within the user's scope."""
-    return [chart_data(c) for c in charts.period_charts(span, today, scope_condition(Case))]
+    found = summary.period_charts(span, today) if sees_all() else charts.period_charts(span, today,
+                                                                                        scope_condition(Case))
+    return [chart_data(c) for c in found]
 
 
 def trend_chart(today: dt.date) -> list[dict]:
     """Cases per year by status, within the user's scope (everyone who lists cases)."""
+    department = user_department()
+    if department is True:
+        return [chart_data(summary.yearly_trend(today))]
+    if isinstance(department, int):
+        return [chart_data(summary.yearly_trend(today, department))]
     return [chart_data(charts.yearly_trend(today, scope_condition(Case)))]
