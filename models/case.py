@@ -51,7 +51,8 @@ def _open() -> sa.ColumnElement[bool]:
 
 def running_condition() -> sa.ColumnElement[bool]:
     """Open, not suspended, with a deadline: the deadline clock runs."""
-    return sa.and_(_open(), Case.suspended.is_(False), Case.due_date.is_not(None))
+    # `= false` rather than `IS false`: PostgreSQL answers only the former from an index (the column is NOT NULL)
+    return sa.and_(_open(), Case.suspended == sa.false(), Case.due_date.is_not(None))
 
 
 def overdue_condition(today: dt.date | None = None) -> sa.ColumnElement[bool]:
@@ -109,7 +110,7 @@ CASE_QUICK_FILTERS = (
     QuickFilter("due_soon", _l("Due soon"), due_soon_condition),
     QuickFilter("overdue", _l("Overdue"), overdue_condition),
     QuickFilter("overdue_unsupervised", _l("Overdue, not supervised"), _overdue_unsupervised),
-    QuickFilter("suspended", _l("Suspended"), lambda: Case.suspended.is_(True)),
+    QuickFilter("suspended", _l("Suspended"), lambda: Case.suspended == sa.true()),
     # 待回访: finished, the applicant neither heard nor recorded as unreachable (models/callback.py).
     QuickFilter("to_follow_up", _l("Awaiting follow-up"), awaiting_callback),
     QuickFilter("received_today", _l("Received today"), _received_today),
@@ -132,6 +133,7 @@ class Case(Stamped, Model):
     __table_args__ = (
         sa.Index("ix_case_status_due_date", "status", "due_date"),
         sa.Index("ix_case_list_order", "received_at", "id", "status"),  # the list's default order, covering
+        sa.Index("ix_case_suspended_status_due_date", "suspended", "status", "due_date"),  # the running cases
     )
     __screen__ = Screen(
         label=_l("Cases"), item_label=_l("Case"), route="/cases", menu=MenuGroup.CASES,
