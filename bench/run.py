@@ -73,6 +73,7 @@ def _prepare(app, cases: int, seed: int, reuse: bool = False) -> dict:
 
     from access.system import as_system
     from extensions import db
+    from kpi.summary import rebuild_summary
     from models import Case, Department
     from models.case import overdue_condition
     from seed.bulk import generate
@@ -85,6 +86,7 @@ def _prepare(app, cases: int, seed: int, reuse: bool = False) -> dict:
             with as_system():
                 seed_all(PASSWORD)
                 generate(cases, seed)
+                rebuild_summary()  # as `flask seed-bulk` does at its end
         total = db.session.scalar(sa.select(sa.func.count()).select_from(Case))
         sample = db.session.scalar(sa.select(Case.id).where(Case.title.like("%（压测）")).order_by(Case.id.desc()))
         overdue = db.session.scalar(sa.select(sa.func.count()).select_from(Case).where(overdue_condition()))

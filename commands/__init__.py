@@ -17,11 +17,12 @@ def register_commands(app: Flask) -> None:
         fill_holidays,
         remind,
         sms_send,
+        summary_rebuild,
         sync_permissions_command,
     )
     from commands.reports import report_command
 
     for command in (demo, seed_demo, seed_bulk, import_orders, sync_permissions_command, fill_holidays, remind,
                     sms_send, evaluate_command, audit_purge, audit_verify, backup_command, restore_command,
-                    report_command):
+                    report_command, summary_rebuild):
         app.cli.add_command(command)

@@ -97,3 +97,13 @@ def audit_verify() -> None:
     if result.head_hash:
         # Kept somewhere else (a ticket, the operations log), it shows later whether the chain was rebuilt.
         click.echo(gettext("Hash of the last entry: %(hash)s", hash=result.head_hash))
+
+
+@click.command("summary-rebuild", cls=ConsoleCommand)
+@with_appcontext
+def summary_rebuild() -> None:
+    """Count the dashboard's summary again from every case (repair; seed-bulk does this at its end)."""
+    from kpi.summary import rebuild_summary
+
+    rows = rebuild_summary()
+    click.echo(f"工作台汇总已按全部反映事项重新计算（{rows} 行）。")

@@ -22,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from extensions import db
 from kpi.definitions import counted, declined, resolved, resolved_on_time, responded, responded_on_time
 from kpi.facts import Facts, JoinedFacts
 from kpi.sql import day_of
@@ -185,3 +186,10 @@ def install_summary_refresh(session: Any) -> None:
     for name, hook in HOOKS.items():
         if not sa.event.contains(session, name, hook):
             sa.event.listen(session, name, hook)
+
+
+def rebuild_summary() -> int:
+    """`rebuild` in the app's session, committed: after bulk loading (seed-bulk) or to repair; return its rows."""
+    rows = rebuild(db.session.connection())
+    db.session.commit()
+    return rows

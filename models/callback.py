@@ -26,7 +26,8 @@ def awaiting_callback() -> sa.ColumnElement[bool]:
     """待回访: finished (办结), the applicant neither heard nor recorded as unreachable yet."""
     from models.case import Case
 
-    return sa.and_(Case.status == CaseStatus.RESOLVED, Case.unreachable.is_(False))
+    # `= false`, not `IS false`: answered from ix_case_status_unreachable on PostgreSQL too (NOT NULL column)
+    return sa.and_(Case.status == CaseStatus.RESOLVED, Case.unreachable == sa.false())
 
 
 class CallbackAttempt(Model):

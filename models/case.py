@@ -134,6 +134,7 @@ class Case(Stamped, Model):
         sa.Index("ix_case_status_due_date", "status", "due_date"),
         sa.Index("ix_case_list_order", "received_at", "id", "status"),  # the list's default order, covering
         sa.Index("ix_case_suspended_status_due_date", "suspended", "status", "due_date"),  # the running cases
+        sa.Index("ix_case_status_unreachable", "status", "unreachable"),  # 待回访
     )
     __screen__ = Screen(
         label=_l("Cases"), item_label=_l("Case"), route="/cases", menu=MenuGroup.CASES,

@@ -9,7 +9,7 @@ Create Date: 2026-12-01 04:00:00
   instead of counting every case. Filled here from the existing cases; afterwards every commit recounts the days
   of the cases it changed (kpi/summary.py), and `flask summary-rebuild` counts it all again.
 - ix_case_suspended_status_due_date: the running cases (open, not suspended) by deadline, and the suspended ones,
-  counted from the index alone (the 工作台's tiles).
+  counted from the index alone (the 工作台's tiles); ix_case_status_unreachable likewise for 待回访.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -42,6 +42,7 @@ def upgrade():
     # the 工作台's 已超期, 即将超期 and 挂起中 count the running cases off this index alone
     with op.batch_alter_table('case', schema=None) as batch_op:
         batch_op.create_index('ix_case_suspended_status_due_date', ['suspended', 'status', 'due_date'], unique=False)
+        batch_op.create_index('ix_case_status_unreachable', ['status', 'unreachable'], unique=False)
     from kpi.summary import rebuild
 
     rebuild(op.get_bind())
@@ -49,6 +50,7 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('case', schema=None) as batch_op:
+        batch_op.drop_index('ix_case_status_unreachable')
         batch_op.drop_index('ix_case_suspended_status_due_date')
     op.drop_index('ix_case_summary_day', table_name='case_summary')
     op.drop_index('ix_case_summary_dimension_day', table_name='case_summary')
