@@ -87,8 +87,9 @@ def _flags(days: list[dt.date] | None, dialect: str) -> Any:
 def _grouped(flags: Any, dimension: str, value: Any, marked: Any = None, where: Any = None) -> Any:
     """The rows of one dimension: the flags summed per day and value (and marked day)."""
     keys = [flags.c.received_on, value] + ([marked] if marked is not None else [])
-    query = sa.select(flags.c.received_on, sa.literal(dimension), value, sa.null(),
-                      marked if marked is not None else sa.null(),
+    # typed NULLs: PostgreSQL types the columns of a UNION from its first SELECT
+    query = sa.select(flags.c.received_on, sa.literal(dimension), value, sa.cast(sa.null(), sa.Integer),
+                      marked if marked is not None else sa.cast(sa.null(), sa.Date),
                       *[sa.func.sum(flags.c[name]) for name in COUNTERS]).group_by(*keys)
     return query.where(where) if where is not None else query
 
