@@ -15,6 +15,7 @@ The counters use the KPIs' own building blocks (kpi.definitions, kpi.facts), so 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from itertools import chain
 from typing import Any
@@ -44,18 +45,19 @@ CHANGED_DAYS = "case_summary_days"
 """session.info key: the days of receipt this transaction changed."""
 LOCK_CLASS = 1_405_014
 """First key of the per-day advisory locks (PostgreSQL); the second is the day's ordinal."""
-DAYS_PER_STATEMENT = 200
 
 
-def _flags(days: list[dt.date] | None, dialect: str) -> Any:
-    """One row per counted case received on `days` (all days when None): its groupings and 0/1 flags."""
+def _flags(one_day: bool, joined: bool) -> Any:
+    """One row per counted case (received from :start to before :end when `one_day`): its groupings and 0/1 flags.
+
+    `joined`: the verdicts, 督办 and 通报批评 as joined aggregates (a full rebuild on PostgreSQL), else per-case
+    EXISTS (a day's few cases, or SQLite).
+    """
     where = [counted()]
-    if days is not None:
-        where.append(sa.or_(*[sa.and_(Case.received_at >= dt.datetime.combine(day, dt.time()),
-                                      Case.received_at < dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
-                              for day in days]))
-    # Joined aggregates for a full rebuild on PostgreSQL; per-case EXISTS otherwise (few cases, or SQLite).
-    facts = JoinedFacts(dt.date.min, where) if days is None and dialect != "sqlite" else Facts(dt.date.min)
+    if one_day:
+        where += [Case.received_at >= sa.bindparam("start", type_=sa.DateTime),
+                  Case.received_at < sa.bindparam("end", type_=sa.DateTime)]
+    facts = JoinedFacts(dt.date.min, where) if joined else Facts(dt.date.min)
     finished = sa.and_(resolved(), sa.not_(declined()))
 
     def flag(condition: Any) -> Any:
@@ -94,9 +96,10 @@ def _grouped(flags: Any, dimension: str, value: Any, marked: Any = None, where: 
     return query.where(where) if where is not None else query
 
 
-def _fill(connection: sa.Connection, days: list[dt.date] | None) -> None:
-    """Count the cases of `days` (all when None) into the summary, which holds no rows of them."""
-    flags = _flags(days, connection.dialect.name)
+@functools.cache
+def _statements(one_day: bool, joined: bool) -> tuple[Any, Any]:
+    """The two INSERT … SELECTs that count cases into the summary, built once (see `_flags` for the arguments)."""
+    flags = _flags(one_day, joined)
     table = CaseSummary.__table__
     target = ["received_on", "dimension", "value", "department_id", "marked_on", *COUNTERS]
     parts = [_grouped(flags, "all", sa.literal(""))]
@@ -106,15 +109,25 @@ def _fill(connection: sa.Connection, days: list[dt.date] | None) -> None:
         _grouped(flags, "unanswered", sa.literal(""), flags.c.answer_due, flags.c.answer_due.is_not(None)),
         _grouped(flags, "finished", sa.literal(""), flags.c.finished_on, flags.c.finished_on.is_not(None)),
     ]
-    connection.execute(table.insert().from_select(target, sa.union_all(*parts)))
+    counters = table.insert().from_select(target, sa.union_all(*parts))
     # A 承办人员's trend: the cases assigned to the department (any assignment not withdrawn), by status.
     pairs = (sa.select(Assignment.department_id, flags.c.received_on, flags.c.status, flags.c.id)
              .join(flags, flags.c.id == Assignment.case_id)
              .where(Assignment.status != AssignmentStatus.WITHDRAWN).distinct().subquery("pairs"))
-    connection.execute(table.insert().from_select(
+    departments = table.insert().from_select(
         ["received_on", "dimension", "value", "department_id", "cases"],
         sa.select(pairs.c.received_on, sa.literal("status"), pairs.c.status, pairs.c.department_id, sa.func.count())
-        .group_by(pairs.c.received_on, pairs.c.status, pairs.c.department_id)))
+        .group_by(pairs.c.received_on, pairs.c.status, pairs.c.department_id))
+    return counters, departments
+
+
+def _fill(connection: sa.Connection, day: dt.date | None) -> None:
+    """Count the cases received on `day` (all when None) into the summary, which holds no rows of them."""
+    joined = day is None and connection.dialect.name != "sqlite"
+    params = {} if day is None else {"start": dt.datetime.combine(day, dt.time()),
+                                     "end": dt.datetime.combine(day + dt.timedelta(days=1), dt.time())}
+    for statement in _statements(day is not None, joined):
+        connection.execute(statement, params)
 
 
 def rebuild(connection: sa.Connection) -> int:
@@ -132,10 +145,9 @@ def refresh_days(connection: sa.Connection, days: Iterable[dt.date]) -> None:
     if connection.dialect.name == "postgresql":
         for day in ordered:  # always in the same order, so two transactions cannot wait on each other
             connection.execute(sa.select(sa.func.pg_advisory_xact_lock(LOCK_CLASS, day.toordinal())))
-    for start in range(0, len(ordered), DAYS_PER_STATEMENT):
-        chunk = ordered[start:start + DAYS_PER_STATEMENT]
-        connection.execute(table.delete().where(table.c.received_on.in_(chunk)))
-        _fill(connection, chunk)
+    for day in ordered:
+        connection.execute(table.delete().where(table.c.received_on == day))
+        _fill(connection, day)
 
 
 # ---- keeping it exact: the session hook -----------------------------------------------------------------
