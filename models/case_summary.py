@@ -3,14 +3,14 @@
 One row counts the **counted** cases (not 已作废, not 重复件) received on `received_on` that share one value of
 one `dimension`, as they stand now:
 
-| dimension | value | marked_on | what the row is for |
-|---|---|---|---|
-| `all` | `''` | — | the KPI figures |
-| `status`, `problem_type`, `track`, `disposition`, `level`, `channel`, `root_cause`, `forwarded_department`, `service_item`, `lead_department` | the code (`kpi.dimensions`: enum code, id, `none`) | — | the charts |
-| `status` with `department_id` | status code | — | a 承办人员's trend: cases assigned to that department (only `cases`) |
-| `running` | lead department id or `none` | the deadline | open, not suspended, not finished: overdue once `marked_on` < today |
-| `unanswered` | `''` | the response deadline | not yet 研判'd: due a response once `marked_on` < today |
-| `finished` | `''` | the day of 办结 | the average working days to completion |
+- `all` (value `''`): the KPI figures;
+- `status`, `problem_type`, `track`, `disposition`, `level`, `channel`, `root_cause`, `forwarded_department`,
+  `service_item`, `lead_department` (value: the code as kpi.dimensions writes it: enum code, id, `none`): the charts;
+- `status` with `department_id` set: a 承办人员's trend, the cases assigned to that department (only `cases`);
+- `running` (value: lead department id or `none`; `marked_on`: the deadline): open, not suspended, not finished;
+  overdue once `marked_on` < today;
+- `unanswered` (`marked_on`: the response deadline): not yet 研判'd; due a response once `marked_on` < today;
+- `finished` (`marked_on`: the day of 办结): the average working days to completion.
 
 What depends on today (overdue, response due) is read by comparing `marked_on` with today, so no row ever goes
 stale with the date. kpi/summary.py writes the rows; kpi/summary_figures.py reads them.
