@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from extensions import db
 from kpi.definitions import counted, declined, resolved, resolved_on_time, responded, responded_on_time
+from kpi.dimensions import NONE
 from kpi.facts import Facts, JoinedFacts
 from kpi.sql import day_of
 from models import Assignment, Case, CaseSummary, Criticism, Satisfaction, Supervision
@@ -39,8 +40,6 @@ CHART_DIMENSIONS = {
     "service_item": Case.service_item_id,
 }
 """Dimension name (kpi.dimensions) → the column its rows group by."""
-NONE = "none"
-"""The value of a row whose cases have no value (kpi.dimensions.NONE)."""
 CHANGED_DAYS = "case_summary_days"
 """session.info key: the days of receipt this transaction changed."""
 LOCK_CLASS = 1_405_014
