@@ -3,6 +3,7 @@
     python bench/run.py                      # SQLite, 10 000 bulk cases
     python bench/run.py --cases 50000
     python bench/run.py --cases 100000 --keep /tmp/bench-100k.db   # keep the database, reuse it next time
+    python bench/run.py --keep /tmp/bench-100k.db --dashboards-only  # only each role's 工作台
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres python bench/run.py
 
 Builds a fresh database (migrations, the demo district, `seed-bulk`), logs in
