@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 from flask_appbuilder.widgets import RenderTemplateWidget
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import Form
 
@@ -43,6 +44,18 @@ class ConsoleSearchWidget(RenderTemplateWidget):
     template = "console/widgets/search.html"
 
     def __call__(self, **kwargs: Any) -> str:
+        """The panel; without search arguments it is the same for every user, so it is rendered once per app."""
+        if any(name.startswith("_flt_") for name in request.args):
+            return self._render(**kwargs)
+        form = self.template_args["form"]
+        key = (type(form).__name__, tuple(self.template_args["include_cols"]), request.args.get("quick", ""),
+               str(get_locale()))
+        panels = current_app.extensions.setdefault("console_search_panels", {})
+        if key not in panels:
+            panels[key] = self._render(**kwargs)
+        return panels[key]
+
+    def _render(self, **kwargs: Any) -> str:
         form = self.template_args["form"]
         filters = self.template_args["filters"]
         by_column = filters.get_search_filters()
@@ -71,6 +84,14 @@ class ConsoleListWidget(RenderTemplateWidget):
     """The table of a list page, with per-row buttons and bulk actions."""
 
     template = "console/widgets/list.html"
+
+    def __call__(self, **kwargs: Any) -> str:
+        # Column labels are lazy strings: translate each once per page, not once per cell.
+        labels = self.template_args["label_columns"]
+        formatters = self.template_args["formatters_columns"]
+        kwargs["columns"] = [(col, str(labels.get(col, "")), formatters.get(col))
+                             for col in self.template_args["include_columns"]]
+        return super().__call__(**kwargs)
 
 
 class ConsoleFormWidget(RenderTemplateWidget):

@@ -117,9 +117,10 @@ def create_appbuilder(app: Flask) -> AppBuilder:
         _add_analysis_screens(appbuilder)
         sync_if_ready(appbuilder)
 
-    from views import attachments, notifications, saved_filters
+    from views import attachments, menu, notifications, saved_filters
 
     attachments.register_template_globals(app)
+    menu.register_template_globals(app)
     notifications.register_template_globals(app)
     saved_filters.register_template_globals(app)
 

@@ -59,8 +59,15 @@ class Actor:
             raise ForbiddenError(gettext("Please log in first."))
         sm = current_app.appbuilder.sm
         scope = user_department()
-        return cls(user=user, can=lambda perm: sm.has_access(perm, CASE_VIEW),
-                   department_id=user.department_id, sees_all=scope is True, channel=channel)
+        answers: dict[str, bool] = {}
+
+        def can(perm: str) -> bool:
+            # asked for every row of a list: each permission once per actor (an actor lives one request)
+            if perm not in answers:
+                answers[perm] = sm.has_access(perm, CASE_VIEW)
+            return answers[perm]
+
+        return cls(user=user, can=can, department_id=user.department_id, sees_all=scope is True, channel=channel)
 
     @classmethod
     def system(cls, user: StaffUser, channel: str = "cli") -> Actor:

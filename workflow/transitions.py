@@ -57,6 +57,11 @@ class Transition:
     style: str = "default"
 
     @property
+    def icon(self) -> str:
+        """The Font Awesome icon of the action's compact button in list rows (its label goes in title/aria-label)."""
+        return ICONS.get(self.action, "fa-circle-right")
+
+    @property
     def permission(self) -> str:
         """The FAB permission name on CaseView, e.g. can_assign."""
         return f"can_{self.action.value}"
@@ -66,6 +71,16 @@ class Transition:
         """The Chinese name of the action."""
         return self.action.label
 
+
+ICONS: dict[A, str] = {
+    A.ASSESS: "fa-stethoscope", A.DECLINE: "fa-xmark", A.RESOLVE_ON_SPOT: "fa-check", A.ASSIGN: "fa-share",
+    A.SIGN: "fa-signature", A.REPLY: "fa-reply", A.REQUEST_EXTENSION: "fa-clock",
+    A.APPROVE_EXTENSION: "fa-calendar-check", A.SUPERVISE: "fa-bullhorn", A.ESCALATE: "fa-turn-up",
+    A.REASSIGN: "fa-rotate-left", A.SUSPEND: "fa-pause", A.RESUME: "fa-play", A.RESOLVE: "fa-check-double",
+    A.CALLBACK: "fa-phone", A.EVALUATE: "fa-star", A.SUMMARIZE: "fa-file-lines", A.ARCHIVE: "fa-box-archive",
+    A.CRITICIZE: "fa-triangle-exclamation", A.VOID: "fa-ban", A.MERGE: "fa-code-merge",
+}
+"""Icons of the actions' compact row buttons (Font Awesome 6, as FAB ships it)."""
 
 DEPARTMENT = Param("department_id", _l("Department"), "department", required=False,
                    description=_l("The handling department; your own if left empty"))
