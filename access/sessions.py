@@ -83,6 +83,9 @@ def check_session() -> Any:
 
         return redirect(login_url(request.full_path if request.method == "GET" else None))
     session["seen_at"] = clock.now().timestamp()
+    # FAB sets g.user to flask-login's proxy, which looks the user up again on every attribute read
+    # (a list page reads it a few hundred times); the user of this request is this object.
+    g.user = user
     if getattr(user, "must_change_password", False) and request.endpoint not in ALWAYS_ALLOWED:
         flash(gettext("Please set a new password before continuing."), "warning")
         return redirect(url_for("ProfileView.index"))

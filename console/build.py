@@ -10,11 +10,13 @@ columns, labels, forms, filters and permissions always come from the model.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from console.cache import request_cache
 from console.checks import check_declarations
 from console.formatting import display
 from console.forms import build_form, build_search_form
@@ -42,9 +44,16 @@ def view_permissions(model: type) -> list[str]:
 
 
 def _enum_display(enum_cls: Any) -> Any:
-    # FAB hands formatters an enum's code (it reads `.value`); show the label instead.
+    # FAB hands formatters an enum's code (it reads `.value`); show the label instead,
+    # translated once per request and code (a list shows the same few labels on every row).
     def format_value(value: Any) -> Any:
-        return display(enum_cls.parse(value) or value)
+        if not isinstance(value, (str, int, Enum)):
+            return display(enum_cls.parse(value) or value)
+        shown = request_cache().setdefault("enum_labels", {})
+        key = (enum_cls, value)
+        if key not in shown:
+            shown[key] = display(enum_cls.parse(value) or value)
+        return shown[key]
 
     return format_value
 

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
-from flask_appbuilder.models.filters import BaseFilter, BaseFilterConverter, FilterRelation
+from flask_appbuilder.models.filters import BaseFilter, BaseFilterConverter, FilterRelation, Filters
 from flask_babel import lazy_gettext as _l
 
 from console.introspect import attribute
@@ -253,3 +253,33 @@ class ConditionFilter(BaseFilter):
     def apply(self, query: Any, value: Any) -> Any:
         condition = value() if callable(value) else value
         return query.filter(condition)
+
+
+class ConsoleFilters(Filters):
+    """FAB's Filters, whose per-column filter objects are built once per interface.
+
+    FAB builds them for every column of the model each time a Filters is made, and a list
+    makes two per request (the scope's copy, the join with the search); they depend only on
+    the model and the converter, so they are kept on the interface. Each Filters gets its own
+    dict and lists (FAB appends declared search filters to them)."""
+
+    def _get_filters(self, cols: list[str]) -> dict[str, list[BaseFilter]]:
+        memo = self.datamodel.__dict__.setdefault("_console_filters_memo", {})
+        key = (self.filter_converter, tuple(cols))
+        if key not in memo:
+            memo[key] = super()._get_filters(cols)
+        return {col: list(found) for col, found in memo[key].items()}
+
+    def get_joined_filters(self, filters: Filters) -> ConsoleFilters:
+        """A new Filters with the active filters of both."""
+        joined = ConsoleFilters(self.filter_converter, self.datamodel)
+        joined.filters = self.filters + filters.filters
+        joined.values = self.values + filters.values
+        return joined
+
+    def copy(self) -> ConsoleFilters:
+        """A copy whose active filters can grow without touching these."""
+        copied = ConsoleFilters(self.filter_converter, self.datamodel)
+        copied.filters = list(self.filters)
+        copied.values = list(self.values)
+        return copied

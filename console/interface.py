@@ -17,7 +17,7 @@ from flask import current_app, has_app_context
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy.orm import MANYTOONE, ColumnProperty, joinedload, selectinload
 
-from console.filters import INT_MAX, ConsoleFilterConverter
+from console.filters import INT_MAX, ConsoleFilterConverter, ConsoleFilters
 from console.listargs import clamp_page
 
 
@@ -62,6 +62,11 @@ class ConsoleInterface(SQLAInterface):
     def __init__(self, obj: type, session: Any = None, eager: list[str] | None = None) -> None:
         super().__init__(obj, session)
         self.eager = [name for name in (eager or []) if self.is_relation(name)]
+
+    def get_filters(self, search_columns: list[str] | None = None, search_filters: Any = None) -> ConsoleFilters:
+        """FAB's filters, with the per-column filter objects built once (console.filters.ConsoleFilters)."""
+        return ConsoleFilters(self.filter_converter_class, self, search_columns=search_columns or [],
+                              search_filters=search_filters)
 
     def _eager_options(self) -> list[Any]:
         # A row's single related record (its department, its case) joins the page's own statement;

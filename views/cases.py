@@ -32,7 +32,6 @@ from workflow.progress import progress_of
 from workflow.service import Actor, allowed_actions, criticize_together, execute, execute_many
 from workflow.transitions import TRANSITIONS, primary_of, transition
 
-
 PK_SLOT = "__pk__"
 """Stands for the row's id in a row button's URL built once per page; the path comes first, so the first one is it."""
 
@@ -90,15 +89,15 @@ class CaseWorkflowMixin:
         """The next-step actions this user may take on this row, as compact icon buttons."""
         actor = self._actor()
         urls = self._row_action_urls()
+        shown = [t for t in TRANSITIONS.values()
+                 if item.status in t.next_step or (t.department_bound and not actor.sees_all)]
         buttons = []
-        for t in allowed_actions(item, actor):
-            if item.status in t.next_step or (t.department_bound and not actor.sees_all):
-                url = urls.get(t.action.value)
-                if url is None:  # one url_for per action and page, not per row (README 性能)
-                    url = urls[t.action.value] = url_for("CaseView.act", pk=PK_SLOT, action=t.action.value,
-                                                         next=request.full_path)
-                buttons.append(Button(t.action.value, t.label, url.replace(PK_SLOT, str(item.id), 1), t.style,
-                                      t.icon))
+        for t in allowed_actions(item, actor, among=shown):
+            url = urls.get(t.action.value)
+            if url is None:  # one url_for per action and page, not per row (README 性能)
+                url = urls[t.action.value] = url_for("CaseView.act", pk=PK_SLOT, action=t.action.value,
+                                                     next=request.full_path)
+            buttons.append(Button(t.action.value, t.label, url.replace(PK_SLOT, str(item.id), 1), t.style, t.icon))
         return buttons
 
     def _row_action_urls(self) -> dict[str, str]:

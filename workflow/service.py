@@ -10,7 +10,7 @@ raises a ConsoleError with a Chinese message and changes nothing.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,9 +87,9 @@ class Effect:
     """A follow-on action and its fields, executed in the same transaction (a reached 回访 is an 评价)."""
 
 
-def allowed_actions(case: Case, actor: Actor) -> list[Transition]:
-    """The actions `actor` may take on `case` in its current state (the buttons to show)."""
-    return [t for t in TRANSITIONS.values()
+def allowed_actions(case: Case, actor: Actor, among: Iterable[Transition] | None = None) -> list[Transition]:
+    """The actions `actor` may take on `case` in its current state (the buttons to show), of `among` (all)."""
+    return [t for t in (TRANSITIONS.values() if among is None else among)
             if state_allows(case, t) and actor.can(t.permission)
             and steps.precondition_problem(case, t, actor) is None]
 
