@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import gettext
 
 from console.errors import ConsoleError
-from evaluation.figures import FIGURES, counts
+from evaluation.figures import FIGURES, counts_by_department
 from evaluation.periods import Period, parse_period
 from extensions import db
 from models import Department, Evaluation
@@ -106,17 +106,19 @@ def evaluate(period_text: str, today: dt.date | None = None) -> list[Evaluation]
     """Compute (or recompute) every department's evaluation for a period; return them."""
     period: Period = parse_period(period_text)
     today = today or clock.today()
-    per_figure = {name: counts(figure, period, today) for name, figure in FIGURES.items()}
+    per_figure = counts_by_department(period, today)
     departments = set().union(*[set(c) for c in per_figure.values()])
     existing = {e.department_id: e for e in db.session.execute(
         sa.select(Evaluation).where(Evaluation.period == period.name)).scalars()}
     departments |= set(existing)
+    kinds = {department_id: kind for department_id, kind in db.session.execute(
+        sa.select(Department.id, Department.kind).where(Department.id.in_(departments)))}
     results = []
     for department_id in sorted(departments):
         evaluation = existing.get(department_id) or Evaluation(
             period=period.name, period_kind=period.kind, period_start=period.start, period_end=period.end,
             department_id=department_id, adjustment=Decimal("0"))
-        evaluation.department_kind = db.session.get(Department, department_id).kind
+        evaluation.department_kind = kinds[department_id]
         figures = {name: per_figure[name].get(department_id, 0) for name in FIGURES}
         apply_figures(evaluation, figures)
         evaluation.computed_at = clock.now()

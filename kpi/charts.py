@@ -14,13 +14,13 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from console.sql import count_where, day_of
 from extensions import db
 from kpi.definitions import KPIS, counted, received_between
 from kpi.dimensions import DIMENSIONS
 from kpi.drill import Drill
 from kpi.facts import counting_facts
 from kpi.periods import Span, span_between
-from kpi.sql import count_where, day_of
 from models import Case, Department
 from models.enums import UNCOUNTED_STATUSES, CaseStatus
 from workdays.calendar import WorkCalendar

@@ -21,8 +21,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from console.sql import day_of
 from kpi.facts import Facts
-from kpi.sql import day_of
 from models import Case
 from models.case import overdue_condition
 from models.enums import UNCOUNTED_STATUSES

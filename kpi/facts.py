@@ -15,8 +15,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from console.sql import count_where
 from extensions import db
-from kpi.sql import count_where
 from models import Case, Satisfaction, Supervision
 from models.criticism import criticism_case
 from models.enums import SatisfactionLevel

@@ -20,13 +20,13 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from console.sql import day_of
 from extensions import db
 from kpi.charts import Chart, Point, Series
 from kpi.definitions import counted, received_between
 from kpi.dimensions import DIMENSIONS, NONE
 from kpi.drill import Drill
 from kpi.periods import Span
-from kpi.sql import day_of
 from models import Case, CaseEvent, Department, GuideCard
 from models.enums import CaseAction
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from console.sql import count_where
 from extensions import db
 from kpi.definitions import KPIS, Kpi, counted, received_between
 from kpi.facts import counting_facts
 from kpi.periods import Span
-from kpi.sql import count_where
 from models import Case
 
 

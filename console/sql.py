@@ -1,4 +1,4 @@
-"""SQL pieces the KPIs share that the two databases spell differently."""
+"""SQL pieces the KPIs and the evaluation share that the two databases spell differently."""
 
 from __future__ import annotations
 
