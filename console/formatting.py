@@ -16,9 +16,9 @@ def display(value: Any) -> str:
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return value.isoformat(" ", "minutes")
     if isinstance(value, dt.date):
-        return value.strftime("%Y-%m-%d")
+        return value.isoformat()
     if isinstance(value, Decimal):
         return f"{value:.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:.0f}"
     if isinstance(value, (list, tuple, set)):
