@@ -27,7 +27,7 @@ from extensions import db
 from kpi.definitions import counted, declined, resolved, resolved_on_time, responded, responded_on_time
 from kpi.dimensions import NONE
 from kpi.facts import Facts, JoinedFacts
-from kpi.sql import day_of
+from console.sql import day_of
 from models import Assignment, Case, CaseSummary, Criticism, Satisfaction, Supervision
 from models.case import running_condition
 from models.case_summary import COUNTERS
