@@ -13,6 +13,7 @@ bulk writes bypass the per-record audit of the ORM session, and that entry is wr
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import random
@@ -43,6 +44,7 @@ from models.enums import (
     Track,
 )
 from seed.bulk_load import Loader, day, fast_sqlite_writes, stamp
+from seed.bulk_rebuild import rebuilt_after_load, worth_rebuilding
 from workdays import clock
 from workdays.store import work_calendar
 
@@ -59,15 +61,16 @@ MINUTES, DIGITS, RESOLVE_DAYS = [0, 15, 30, 45], "0123456789", range(1, 10)
 TOPICS = ["社保补缴", "营业执照变更", "不动产登记", "发票申领", "异地就医备案", "工伤认定", "公积金提取", "施工许可"]
 
 
-def reserve_numbers(series: str, year: int, count: int) -> int:
-    """Reserve `count` consecutive numbers of a yearly series at once; return the first."""
+def reserve_numbers(connection: sa.Connection, series: str, year: int, count: int) -> int:
+    """Reserve `count` consecutive numbers of a yearly series at once, in `connection`'s transaction;
+    return the first."""
     table = YearCounter.__table__
-    current = db.session.execute(sa.select(table.c.value).where(
+    current = connection.execute(sa.select(table.c.value).where(
         table.c.series == series, table.c.year == year).with_for_update()).scalar_one_or_none()
     if current is None:
-        db.session.execute(sa.insert(table).values(series=series, year=year, value=count))
+        connection.execute(sa.insert(table).values(series=series, year=year, value=count))
         return 1
-    db.session.execute(sa.update(table).where(table.c.series == series, table.c.year == year)
+    connection.execute(sa.update(table).where(table.c.series == series, table.c.year == year)
                        .values(value=current + count))
     return current + 1
 
@@ -91,27 +94,34 @@ def generate(count: int, seed: int, progress: Callable[[int], None] | None = Non
     for received, _status in _plan(details, count):
         by_year[received.year] = by_year.get(received.year, 0) + 1
     plan = _plan(random.Random(seed), count)
-    next_seq = {year: reserve_numbers("case", year, n) for year, n in sorted(by_year.items())}
-    first_seq = dict(next_seq)
     writer = _Writer()
     db.session.commit()
     created = 0
+    tables = _Writer.tables(db.engine.dialect.name)
     # A connection of its own, kept for the whole load (the session would hand its back at every commit).
     with db.engine.connect() as connection, fast_sqlite_writes(connection):
         loader = Loader(connection)
-        while created < count:
-            size = min(CHUNK, count - created)
-            chunk = _Chunk(loader.next_ids(Case.__table__, size))
-            for received, status in itertools.islice(plan, size):
-                seq = next_seq[received.year]
-                next_seq[received.year] += 1
-                writer.case(chunk, details, received, status, f"BBC-{received.year}-{seq:04d}")
-            writer.insert(loader, chunk)
-            connection.commit()
-            created += size
-            if progress:
-                progress(size)
-        loader.analyze(_Writer.tables(connection.dialect.name))
+        large = worth_rebuilding(connection, Case.__table__, count)
+        next_seq = {year: reserve_numbers(connection, "case", year, n) for year, n in sorted(by_year.items())}
+        first_seq = dict(next_seq)
+        if not large:
+            connection.commit()  # the numbers are taken; registrations of the same years need not wait
+        # A large load is one transaction, reservation included; a small one commits chunk by chunk.
+        with rebuilt_after_load(connection, tables) if large else contextlib.nullcontext():
+            while created < count:
+                size = min(CHUNK, count - created)
+                chunk = _Chunk(loader.next_ids(Case.__table__, size))
+                for received, status in itertools.islice(plan, size):
+                    seq = next_seq[received.year]
+                    next_seq[received.year] += 1
+                    writer.case(chunk, details, received, status, f"BBC-{received.year}-{seq:04d}")
+                writer.insert(loader, chunk)
+                if not large:
+                    connection.commit()
+                created += size
+                if progress:
+                    progress(size)
+        loader.analyze(tables)
     numbers = "；".join(f"BBC-{year}-{first_seq[year]:04d} … BBC-{year}-{next_seq[year] - 1:04d}"
                        for year in sorted(first_seq))
     record(db.session, "generate", "Case", None, {
