@@ -44,6 +44,7 @@ from models.enums import (
     Track,
 )
 from seed.bulk_load import Loader, day, fast_sqlite_writes, stamp
+from seed.bulk_pipeline import AheadOfLoad
 from seed.bulk_rebuild import rebuilt_after_load, worth_rebuilding
 from workdays import clock
 from workdays.store import work_calendar
@@ -106,16 +107,25 @@ def generate(count: int, seed: int, progress: Callable[[int], None] | None = Non
         first_seq = dict(next_seq)
         if not large:
             connection.commit()  # the numbers are taken; registrations of the same years need not wait
+        sizes = [min(CHUNK, count - start) for start in range(0, count, CHUNK)]
+
+        def build(ids: range | list[int]) -> _Chunk:
+            """The rows of the next len(ids) cases of the plan (in the producer thread: no database here)."""
+            chunk = _Chunk(ids)
+            for received, status in itertools.islice(plan, len(ids)):
+                seq = next_seq[received.year]
+                next_seq[received.year] += 1
+                writer.case(chunk, details, received, status, f"BBC-{received.year}-{seq:04d}")
+            return chunk
+
         # A large load is one transaction, reservation included; a small one commits chunk by chunk.
-        with rebuilt_after_load(connection, tables) if large else contextlib.nullcontext():
-            while created < count:
-                size = min(CHUNK, count - created)
-                chunk = _Chunk(loader.next_ids(Case.__table__, size))
-                for received, status in itertools.islice(plan, size):
-                    seq = next_seq[received.year]
-                    next_seq[received.year] += 1
-                    writer.case(chunk, details, received, status, f"BBC-{received.year}-{seq:04d}")
-                writer.insert(loader, chunk)
+        with rebuilt_after_load(connection, tables) if large else contextlib.nullcontext(), \
+                AheadOfLoad(build) as ahead:
+            ahead.submit(loader.next_ids(Case.__table__, sizes[0]))
+            for index, size in enumerate(sizes):
+                if index + 1 < len(sizes):  # the next chunk is drawn while this one is written
+                    ahead.submit(loader.next_ids(Case.__table__, sizes[index + 1]))
+                writer.insert(loader, ahead.take())
                 if not large:
                     connection.commit()
                 created += size

@@ -43,17 +43,21 @@ class Loader:
     def __init__(self, connection: sa.Connection) -> None:
         self.connection = connection
         self.postgresql = connection.dialect.name == "postgresql"
+        self._issued: dict[str, int] = {}  # SQLite: the last id handed out per table
 
     def next_ids(self, table: sa.Table, count: int) -> range | list[int]:
         """`count` ids for new rows of `table`, taken before the rows are written (so dependants can name them).
 
         PostgreSQL draws them from the table's sequence; SQLite's rowid tables (no AUTOINCREMENT) give the
-        next rows max(id) + 1 onwards, which is what an INSERT without ids would have given."""
+        next rows max(id) + 1 onwards, which is what an INSERT without ids would have given, past the ids
+        this loader has already handed out (the next chunk's ids are taken before the current one is written)."""
         if self.postgresql:
             return self.connection.execute(sa.text(
                 "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
                 {"table": f'"{table.name}"', "n": count}).scalars().all()
-        last = self.connection.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0
+        last = max(self.connection.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0,
+                   self._issued.get(table.name, 0))
+        self._issued[table.name] = last + count
         return range(last + 1, last + 1 + count)
 
     def append(self, table: sa.Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

@@ -79,11 +79,12 @@ def test_a_failure_after_the_drop_restores_schema_and_data(app, app_ctx, monkeyp
 
     before, oids, counts = _schema(), _index_oids(), _counts()
     real_case, seen = bulk._Writer.case, {"cases": 0, "locked": 0}
+    engine = db.engine  # the generator runs in a thread of its own, outside the app context
 
     def failing_case(self, chunk, *args):
         seen["cases"] += 1
         if seen["cases"] == 100:  # in the third chunk of 40: two chunks are already COPYed
-            with db.engine.connect() as other:
+            with engine.connect() as other:
                 seen["locked"] = other.execute(sa.text(
                     "SELECT count(*) FROM pg_locks WHERE relation = '\"case\"'::regclass "
                     "AND mode = 'AccessExclusiveLock' AND granted")).scalar_one()
