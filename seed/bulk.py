@@ -3,8 +3,10 @@
 Cases are written in bulk, CHUNK cases at a time (COPY on PostgreSQL, one executemany on SQLite:
 seed/bulk_load.py), with the shapes the workflow produces: a 受理 event, assignments for assigned
 and later cases, deadlines, verdicts, and the case's n-gram search row (models/case_search.py),
-which the ORM session would have written. Memory does not grow with N: only the current chunk's
-rows are held. The same seed gives the same cases (the same as before the rewrites: the random
+which the ORM session would have written. A thread draws the next chunk while the current one is
+written (seed/bulk_pipeline.py). Memory does not grow with N: at most three chunks' rows are held.
+A load at least as large as the cases already there is, on PostgreSQL, one transaction that sets the
+tables' indexes and foreign keys aside and rebuilds them afterwards (seed/bulk_rebuild.py). The same seed gives the same cases (the same as before the rewrites: the random
 draws come in the same order; `choice` of a range draws exactly as `randint` did).
 
 The run is one entry of the 操作日志 (how many, which seed, which numbers), not one per generated row:
@@ -50,7 +52,7 @@ from workdays import clock
 from workdays.store import work_calendar
 
 CHUNK = 10000
-"""Cases per round of INSERTs and per commit (about 15 MB of rows)."""
+"""Cases per COPY / executemany round, and per commit of a small load (about 15 MB of rows)."""
 STATUSES = [CaseStatus.RECEIVED, CaseStatus.ASSESSING, CaseStatus.ASSIGNED, CaseStatus.RESOLVED,
             CaseStatus.EVALUATED, CaseStatus.SUMMARIZED, CaseStatus.ARCHIVED, CaseStatus.DECLINED]
 WEIGHTS = [3, 3, 10, 4, 3, 3, 70, 4]

@@ -52,7 +52,8 @@ def _run(app, *args: str):
 def test_a_large_load_rebuilds_indexes_and_keys_with_the_same_definitions(app, app_ctx):
     before, oids, counts = _schema(), _index_oids(), _counts()
     # Counted by hand in the migrated schema: foreign keys case 10, assignment 5, case_event 3, satisfaction 3,
-    # case_search 1 (22); non-unique indexes case 16, case_event 5, assignment 4, case_search 4 GIN, satisfaction 3 (32).
+    # case_search 1 (22); non-unique indexes case 16, case_event 5, assignment 4, case_search 4 GIN,
+    # satisfaction 3 (32).
     assert sum(1 for row in before if row[0] == "constraint" and row[3].startswith("FOREIGN KEY")) == 22
     assert counts["case"] == 60  # the demo district: 120 cases to load is "at least as many as there are"
     result = _run(app, "--cases", "120", "--seed", "5")
