@@ -6,8 +6,9 @@ and later cases, deadlines, verdicts, and the case's n-gram search row (models/c
 which the ORM session would have written. A thread draws the next chunk while the current one is
 written (seed/bulk_pipeline.py). Memory does not grow with N: at most three chunks' rows are held.
 A load at least as large as the cases already there is, on PostgreSQL, one transaction that sets the
-tables' indexes and foreign keys aside and rebuilds them afterwards (seed/bulk_rebuild.py). The same seed gives the same cases (the same as before the rewrites: the random
-draws come in the same order; `choice` of a range draws exactly as `randint` did).
+tables' indexes and foreign keys aside and rebuilds them afterwards (seed/bulk_rebuild.py).
+The same seed gives the same cases (the same as before the rewrites: the random draws come in the
+same order; `choice` of a range draws exactly as `randint` did).
 
 The run is one entry of the 操作日志 (how many, which seed, which numbers), not one per generated row:
 bulk writes bypass the per-record audit of the ORM session, and that entry is written instead.
