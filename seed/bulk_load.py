@@ -67,6 +67,9 @@ class Loader:
         names = [*columns, *defaults]
         fixed = tuple(defaults.values())
         quoted = ", ".join(f'"{name}"' for name in names)
+        if not self.connection.in_transaction():
+            # The driver's cursor opens a transaction SQLAlchemy does not see, and its commit() would skip.
+            self.connection.begin()
         cursor = self.connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             if self.postgresql:
