@@ -3,8 +3,8 @@
 Cases are written in bulk, CHUNK cases at a time (COPY on PostgreSQL, one executemany on SQLite:
 seed/bulk_load.py), with the shapes the workflow produces: a 受理 event, assignments for assigned
 and later cases, deadlines, verdicts, and the case's n-gram search row (models/case_search.py),
-which the ORM session would have written. A thread draws the next chunk while the current one is
-written (seed/bulk_pipeline.py). Memory does not grow with N: at most three chunks' rows are held.
+which the ORM session would have written. On PostgreSQL a thread draws the next chunk while the current
+one is written (seed/bulk_pipeline.py). Memory does not grow with N: at most three chunks' rows are held.
 A load at least as large as the cases already there is, on PostgreSQL, one transaction that sets the
 tables' indexes and foreign keys aside and rebuilds them afterwards (seed/bulk_rebuild.py).
 The same seed gives the same cases (the same as before the rewrites: the random draws come in the
@@ -123,7 +123,7 @@ def generate(count: int, seed: int, progress: Callable[[int], None] | None = Non
 
         # A large load is one transaction, reservation included; a small one commits chunk by chunk.
         with rebuilt_after_load(connection, tables) if large else contextlib.nullcontext(), \
-                AheadOfLoad(build) as ahead:
+                AheadOfLoad(build, threaded=loader.postgresql) as ahead:
             ahead.submit(loader.next_ids(Case.__table__, sizes[0]))
             for index, size in enumerate(sizes):
                 if index + 1 < len(sizes):  # the next chunk is drawn while this one is written
