@@ -10,6 +10,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from console.api_errors import error_body
@@ -33,7 +34,25 @@ def _messages() -> dict[int, tuple[str, str]]:
                                                     "try again.")),
         500: (gettext("Server error"), gettext("Something went wrong on our side; it has been logged. "
                                                "Nothing was changed.")),
+        503: (gettext("System busy"), gettext("The data is being changed by another operation; nothing was "
+                                              "changed. Try again in a moment.")),
     }
+
+
+BUSY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+"""PostgreSQL's serialization failure, deadlock and lock timeout: the request may simply be tried again."""
+
+
+def database_busy(exc: BaseException) -> bool:
+    """Whether `exc` is the database refusing for a moment because another transaction holds what this one
+    needs: SQLite's file lock held past the busy timeout ("database is locked"), or PostgreSQL's
+    serialization failure, deadlock or lock timeout. Such a request changed nothing and can be repeated."""
+    if not isinstance(exc, OperationalError):
+        return False
+    original = exc.orig
+    if getattr(original, "sqlstate", None) in BUSY_SQLSTATES:
+        return True
+    return "database is locked" in str(original) or "database table is locked" in str(original)
 
 
 def wants_json() -> bool:
@@ -92,5 +111,11 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def server_error(exc: Exception) -> Any:
+        if database_busy(exc):
+            log.warning("database busy on %s %s: %s", request.method, request.path, exc)
+            body, code = error_response(503)
+            response = app.make_response((body, code))
+            response.headers["Retry-After"] = "5"
+            return response
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500)
