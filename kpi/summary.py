@@ -23,11 +23,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from console.sql import day_of
 from extensions import db
 from kpi.definitions import counted, declined, resolved, resolved_on_time, responded, responded_on_time
 from kpi.dimensions import NONE
 from kpi.facts import Facts, JoinedFacts
-from console.sql import day_of
 from models import Assignment, Case, CaseSummary, Criticism, Satisfaction, Supervision
 from models.case import running_condition
 from models.case_summary import COUNTERS
