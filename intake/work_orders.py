@@ -24,6 +24,7 @@ from extensions import db
 from intake.tables import Sheet, SheetRow, read_rows
 from models import Case, ServiceItem
 from models.enums import ApplicantKind, Channel
+from workflow import duplicates
 from workflow.registration import case_problems, register_case
 from workflow.service import Actor
 
@@ -101,9 +102,10 @@ def import_work_orders(data: bytes, filename: str, actor: Actor, *, dry_run: boo
     if dry_run or not report.ok:
         db.session.rollback()
         return report
-    for case in cases:
-        register_case(case, actor, commit=False)
-        report.created.append(case.number)
+    with duplicates.batch(case.received_at for case in cases):  # one candidate index for the whole file
+        for case in cases:
+            register_case(case, actor, commit=False)
+            report.created.append(case.number)
     db.session.commit()
     return report
 

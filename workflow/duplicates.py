@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +30,7 @@ from extensions import db
 from models import Case
 from models.enums import UNCOUNTED_STATUSES
 from workdays import clock
+from workflow.duplicate_index import CandidateIndex
 
 WINDOW = dt.timedelta(days=30)
 """How far apart two reports of one matter may be received."""
@@ -107,37 +111,63 @@ def _reasons(case: Case, keys: dict[str, str], other: Any) -> tuple[str, ...]:
 
 def likely_duplicates(case: Case, scope: Any = None, limit: int = LIMIT) -> list[Match]:
     """The counted cases received within 30 days of `case` (either way) that look like the same matter,
-    the likeliest first (more reasons, then nearer in time); `scope` narrows them (an SQL condition on Case)."""
+    the likeliest first (more reasons, then nearer in time); `scope` narrows them (an SQL condition on Case).
+    Inside `batch` the import's index answers; else one is built over this case's window
+    (workflow/duplicate_index.py: which cases are scored, and why that finds every match)."""
     received = case.received_at or clock.now()
     keys = _applicant_keys(case)
     if not keys and not title_key(case.title):
         return []
+    index = _BATCH.get() if scope is None else None
+    if index is None:
+        index = _index(received - WINDOW, received + WINDOW, scope)
+    chosen = index.likeliest(case, keys, received, limit)
+    with db.session.no_autoflush:
+        cases = {c.id: c for c in db.session.execute(
+            sa.select(Case).where(Case.id.in_([pk for *_rest, pk, _r in chosen]))).scalars()} if chosen else {}
+    return [Match(cases[pk], reasons) for *_rest, pk, reasons in chosen]
+
+
+def _index(start: dt.datetime, end: dt.datetime, scope: Any = None) -> CandidateIndex:
+    """The counted cases received from `start` to `end` (within `scope`), indexed."""
     columns = (Case.id, Case.title, Case.applicant_phone, Case.applicant_id_number, Case.credit_code,
                Case.received_at)
     query = sa.select(*columns).where(
-        Case.received_at >= received - WINDOW, Case.received_at <= received + WINDOW,
+        Case.received_at >= start, Case.received_at <= end,
         Case.status.not_in([s.value for s in UNCOUNTED_STATUSES]),
         scope if scope is not None else sa.true())
-    if case.id is not None:
-        query = query.where(Case.id != case.id)
-    scored = []
-    with db.session.no_autoflush:  # `case` may be half-filled in the session (the add form, registration)
+    with db.session.no_autoflush:  # a case may be half-filled in the session (the add form, registration)
         rows = db.session.execute(query).all()
-    for row in rows:
-        reasons = _reasons(case, keys, row)
-        if reasons:
-            scored.append((-len(reasons), abs(row.received_at - received), row.id, reasons))
-    scored.sort()
-    chosen = scored[:limit]
-    cases = {c.id: c for c in db.session.execute(
-        sa.select(Case).where(Case.id.in_([pk for *_rest, pk, _r in chosen]))).scalars()} if chosen else {}
-    return [Match(cases[pk], reasons) for *_rest, pk, reasons in chosen]
+    return CandidateIndex(rows, sys.modules[__name__])
+
+
+_BATCH: ContextVar[CandidateIndex | None] = ContextVar("duplicates_batch", default=None)
+
+
+@contextmanager
+def batch(received: Iterable[dt.datetime | None]) -> Iterator[None]:
+    """Within the block, `flag` reads one index of the cases received within 30 days of any of these times
+    (None: now) instead of querying per case; `flag`ged cases join it. Only for new cases whose compared
+    fields and the others' statuses stay as they are until the block ends (an import)."""
+    times = [at or clock.now() for at in received]
+    if not times:
+        yield
+        return
+    margin = WINDOW + dt.timedelta(days=1)  # `clock.now()` moves on while the block runs
+    token = _BATCH.set(_index(min(times) - margin, max(times) + margin))
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
 
 
 def flag(case: Case) -> Case | None:
     """Note on `case` the likeliest case it repeats (疑似重复 in the list), or clear the note; return it."""
     matches = likely_duplicates(case, limit=1)
     found = matches[0].case if matches else None
+    index = _BATCH.get()
+    if index is not None:
+        index.add(case)
     if case.suspected_duplicate_of is not found:  # an unchanged note is no change: the version stays
         case.suspected_duplicate_of = found
     return found
