@@ -143,12 +143,12 @@ def test_likely_duplicates_match_the_full_comparison(app_ctx, others, drafts, li
                 if values["status"] is not None:
                     case.status = values["status"]
             db.session.flush()
-            for values in drafts:
+            for n, values in enumerate(drafts):
                 draft = _draft(values, CENTRE + values["offset"] / 2)
                 if not values["title"]:
                     draft.title = ""
                 expected = reference(draft, limit)
-                target(float(len(expected)))  # steer towards neighbourhoods with many matches
+                target(float(len(expected)), label=f"matches of draft {n}")  # steer towards neighbourhoods with many matches
                 assert indexed(draft, limit) == expected
             registered = register_case(_draft(drafts[0], CENTRE), system_actor("window"), commit=False)
             db.session.flush()

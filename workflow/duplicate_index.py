@@ -59,17 +59,20 @@ class Entry:
     applicant_id_number: str | None
     credit_code: str | None
     received_at: dt.datetime
-    title_key: str = ""
+    key: str | None = None
+    """The title key, computed when the walk first reaches the case."""
     grams: frozenset[str] = field(default_factory=frozenset)
 
 
 class CandidateIndex:
     """Counted cases by time, by normalized applicant key and by title bigram."""
 
-    def __init__(self, rows: Iterable[Any], scoring: Any) -> None:
+    def __init__(self, rows: Iterable[Any], scoring: Any, keyed: bool = True) -> None:
         """`rows` carry the columns of Entry; `scoring` is workflow.duplicates (title_key, _applicant_keys,
-        _reasons, titles_alike, WINDOW: the rules stay there, this only chooses whom they are applied to)."""
-        self._scoring = scoring
+        _reasons, titles_alike, WINDOW: the rules stay there, this only chooses whom they are applied to).
+        Unless `keyed`, the applicant keys are not indexed: `likeliest` is then told which cases may share one."""
+        self._scoring, self._keyed = scoring, keyed
+        self._by_id: dict[int, Entry] = {}
         self._title_key, self._applicant_keys = scoring.title_key, scoring._applicant_keys
         self._entries: list[Entry] = []
         self._times: list[dt.datetime] = []
@@ -80,15 +83,22 @@ class CandidateIndex:
             self._insert(row)
 
     def _insert(self, row: Any) -> None:
-        key = self._title_key(row.title)
         entry = Entry(row.id, row.title, row.applicant_phone, row.applicant_id_number, row.credit_code,
-                      row.received_at, key, bigrams(key) if key else frozenset())
+                      row.received_at)
         at = bisect.bisect_right(self._times, entry.received_at)
         self._times.insert(at, entry.received_at)
         self._entries.insert(at, entry)
         self._ids.add(entry.id)
-        for name, value in self._applicant_keys(row).items():
-            self._by_key.setdefault((name, value), []).append(entry)
+        self._by_id[entry.id] = entry
+        if self._keyed:
+            for name, value in self._applicant_keys(row).items():
+                self._by_key.setdefault((name, value), []).append(entry)
+
+    def _title_of(self, entry: Entry) -> str:
+        if entry.key is None:
+            entry.key = self._title_key(entry.title)
+            entry.grams = bigrams(entry.key) if entry.key else frozenset()
+        return entry.key
 
     def add(self, case: Any) -> None:
         """A case just registered: a candidate for the next ones once it is in the database (has its id)."""
@@ -103,16 +113,21 @@ class CandidateIndex:
                 self._insert(case)
         self._pending = waiting
 
-    def likeliest(self, case: Any, keys: dict[str, str], received: dt.datetime,
-                  limit: int) -> list[tuple[int, dt.timedelta, int, tuple[str, ...]]]:
+    def likeliest(self, case: Any, keys: dict[str, str], received: dt.datetime, limit: int,
+                  sharing: Iterable[int] | None = None) -> list[tuple[int, dt.timedelta, int, tuple[str, ...]]]:
         """The `limit` best (−reasons, distance, id, reasons) of the candidates within the window of
-        `received`, as `likely_duplicates` orders them; `case` itself is never one."""
+        `received`, as `likely_duplicates` orders them; `case` itself is never one. `sharing`: ids of every
+        case that may share an applicant key with `case` (a superset), when the index holds no keys."""
         self._settle()
         low, high = received - self._scoring.WINDOW, received + self._scoring.WINDOW
         own = case.id
         scored, shared = [], set()
-        for name, value in keys.items():
-            for entry in self._by_key.get((name, value), ()):
+        if sharing is not None:
+            alike = [[self._by_id[pk] for pk in sharing if pk in self._by_id]]
+        else:
+            alike = [self._by_key.get((name, value), ()) for name, value in keys.items()]
+        for group in alike:
+            for entry in group:
                 if entry.id in shared or entry.id == own or not low <= entry.received_at <= high:
                     continue
                 shared.add(entry.id)
@@ -145,9 +160,9 @@ class CandidateIndex:
                 entry, distance, right = entries[right], after, right + 1
             if len(found) >= limit and distance > found[limit - 1][1]:
                 return found
-            if entry.id in skip or not entry.title_key:
+            if entry.id in skip or not self._title_of(entry):
                 continue
-            if grams.isdisjoint(entry.grams) and not (short and len(entry.title_key) <= SHORT):
+            if grams.isdisjoint(entry.grams) and not (short and len(entry.key) <= SHORT):
                 continue
             if titles_alike(case.title, entry.title):
                 found.append((-1, distance, entry.id, ("title",)))

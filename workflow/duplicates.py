@@ -119,16 +119,40 @@ def likely_duplicates(case: Case, scope: Any = None, limit: int = LIMIT) -> list
     if not keys and not title_key(case.title):
         return []
     index = _BATCH.get() if scope is None else None
+    sharing = None
     if index is None:
-        index = _index(received - WINDOW, received + WINDOW, scope)
-    chosen = index.likeliest(case, keys, received, limit)
+        low, high = received - WINDOW, received + WINDOW
+        prefilter = _may_share(keys)
+        index = _index(low, high, scope, keyed=prefilter is None)
+        if prefilter is not None:
+            with db.session.no_autoflush:
+                sharing = db.session.scalars(sa.select(Case.id).where(
+                    Case.received_at >= low, Case.received_at <= high, prefilter)).all()
+    chosen = index.likeliest(case, keys, received, limit, sharing)
     with db.session.no_autoflush:
         cases = {c.id: c for c in db.session.execute(
             sa.select(Case).where(Case.id.in_([pk for *_rest, pk, _r in chosen]))).scalars()} if chosen else {}
     return [Match(cases[pk], reasons) for *_rest, pk, reasons in chosen]
 
 
-def _index(start: dt.datetime, end: dt.datetime, scope: Any = None) -> CandidateIndex:
+COLUMNS = {"phone": Case.applicant_phone, "id_number": Case.applicant_id_number, "credit_code": Case.credit_code}
+
+
+def _may_share(keys: dict[str, str]) -> sa.ColumnElement[bool] | None:
+    """An SQL condition true of every case that may share one of `keys` (and of a few more), or None when
+    one key has no ASCII digit. A normalized key keeps each ASCII digit of the stored value, in order, and
+    no other character normalizes to one (phones: `\\D` removed; IDs: spaces removed, `upper()` —
+    checked over all of Unicode), so the stored value matches LIKE '%d%d%…%' over the key's digits."""
+    conditions = []
+    for name, key in keys.items():
+        digits = [ch for ch in key if "0" <= ch <= "9"]
+        if not digits:
+            return None
+        conditions.append(COLUMNS[name].like("%" + "%".join(digits) + "%"))
+    return sa.or_(*conditions) if conditions else sa.false()
+
+
+def _index(start: dt.datetime, end: dt.datetime, scope: Any = None, keyed: bool = True) -> CandidateIndex:
     """The counted cases received from `start` to `end` (within `scope`), indexed."""
     columns = (Case.id, Case.title, Case.applicant_phone, Case.applicant_id_number, Case.credit_code,
                Case.received_at)
@@ -138,7 +162,7 @@ def _index(start: dt.datetime, end: dt.datetime, scope: Any = None) -> Candidate
         scope if scope is not None else sa.true())
     with db.session.no_autoflush:  # a case may be half-filled in the session (the add form, registration)
         rows = db.session.execute(query).all()
-    return CandidateIndex(rows, sys.modules[__name__])
+    return CandidateIndex(rows, sys.modules[__name__], keyed)
 
 
 _BATCH: ContextVar[CandidateIndex | None] = ContextVar("duplicates_batch", default=None)
