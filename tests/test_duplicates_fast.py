@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections import Counter
 
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings, target
@@ -19,7 +20,7 @@ from models.base import acting_as
 from tests.workflow_support import NOW, system_actor, user
 from workdays import clock
 from workflow import duplicates
-from workflow.duplicate_index import bigrams
+from workflow.duplicate_index import CandidateIndex, Entry, bigrams
 from workflow.registration import register_case
 
 # ---- the reference: the algorithm before the index, kept here verbatim in substance ----------------------------
@@ -96,6 +97,18 @@ def test_titles_alike_only_with_a_shared_bigram_or_two_short_keys(left, right):
     a, b = _old_key(left), _old_key(right)
     if _old_alike(left, right):
         assert not bigrams(a).isdisjoint(bigrams(b)) or (len(a) <= 3 and len(b) <= 3)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(SMALL, min_size=1, max_size=12), st.text(SMALL, min_size=1, max_size=12))
+def test_the_cheap_bounds_never_turn_away_alike_titles(left, right):
+    a, b = _old_key(left), _old_key(right)
+    if a and b:
+        index = CandidateIndex([], duplicates, keyed=False)
+        entry = Entry(1, right, None, None, None, NOW)
+        index._title_of(entry)
+        if index._unlike(a, bigrams(a), Counter(a), entry):
+            assert not _old_alike(left, right)
 
 
 def test_short_keys_alike_without_a_shared_bigram():

@@ -22,7 +22,9 @@ exactly the same matches, in the same order, while scoring only the cases that c
   Equal keys (`titles_alike`'s first test) share every bigram, or are one shared character.
   So a case can have the title reason only if its key shares a bigram with the new key, or
   both keys have length ≤ 3: every other case is skipped without difflib. The cases that pass
-  this filter are still decided by `titles_alike` itself.
+  this filter are still decided by `titles_alike` itself, unless its Jaccard (computed the same way)
+  is below 0.6 and difflib's ratio is bounded below 0.8 by the lengths or the common characters
+  (`_unlike`: the bounds difflib's real_quick_ratio and quick_ratio use).
 - Order: a case sharing no applicant key has at most the one reason `title`, so once `limit`
   of those are found walking outward from the new case's time, every farther one ranks lower:
   the walk stops there (ties in time are all taken, then ordered by id).
@@ -36,6 +38,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,6 +65,7 @@ class Entry:
     key: str | None = None
     """The title key, computed when the walk first reaches the case."""
     grams: frozenset[str] = field(default_factory=frozenset)
+    chars: Counter[str] | None = None
 
 
 class CandidateIndex:
@@ -140,11 +144,26 @@ class CandidateIndex:
         scored.sort()
         return scored[:limit]
 
+    def _unlike(self, key: str, grams: frozenset[str], chars: Counter[str], entry: Entry) -> bool:
+        """True only when `titles_alike` is sure to say no: Jaccard below the bar (computed as it does) and
+        difflib's ratio bounded below RATIO by the keys' lengths and by their common characters (M ≤ both;
+        difflib's own `real_quick_ratio` and `quick_ratio` bounds, in the same float arithmetic)."""
+        scoring = self._scoring
+        common = len(grams & entry.grams)
+        if common / (len(grams) + len(entry.grams) - common) >= scoring.JACCARD:
+            return False
+        total = len(key) + len(entry.key)
+        if 2.0 * min(len(key), len(entry.key)) / total < scoring.RATIO:
+            return True
+        if entry.chars is None:
+            entry.chars = Counter(entry.key)
+        return 2.0 * sum((chars & entry.chars).values()) / total < scoring.RATIO
+
     def _alike_titles(self, case: Any, key: str, received: dt.datetime, low: dt.datetime, high: dt.datetime,
                       skip: set[Any], limit: int) -> list[tuple[int, dt.timedelta, int, tuple[str, ...]]]:
         """The nearest cases (at least `limit`, all ties) whose only reason is the title, walking out in time."""
         titles_alike = self._scoring.titles_alike
-        grams, short = bigrams(key), len(key) <= SHORT
+        grams, short, chars = bigrams(key), len(key) <= SHORT, Counter(key)
         found: list[tuple[int, dt.timedelta, int, tuple[str, ...]]] = []
         entries, times = self._entries, self._times
         left = bisect.bisect_left(times, received) - 1
@@ -163,6 +182,8 @@ class CandidateIndex:
             if entry.id in skip or not self._title_of(entry):
                 continue
             if grams.isdisjoint(entry.grams) and not (short and len(entry.key) <= SHORT):
+                continue
+            if self._unlike(key, grams, chars, entry):
                 continue
             if titles_alike(case.title, entry.title):
                 found.append((-1, distance, entry.id, ("title",)))
