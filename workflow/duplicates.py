@@ -6,8 +6,10 @@ Two cases look like one matter when they were received within 30 days of each ot
 the applicant's phone number or ID number (身份证号, 统一社会信用代码; compared normalized, see
 console.validators), or their titles are nearly the same once punctuation and spaces are dropped (difflib
 ratio ≥ 0.8, or shared-bigram Jaccard ≥ 0.6). The candidates are read in SQL within the 30-day window
-(`received_at` is indexed) and scored here; voided and merged cases are never candidates. No Flask request is
-needed: the add form's lookup, registration and the tests all call these functions.
+(`received_at` is indexed) and scored here; voided and merged cases are never candidates. Only the cases that
+can match are scored (workflow/duplicate_index.py, with the argument that none is missed); an import reads
+its candidates once (`batch`). No Flask request is needed: the add form's lookup, registration and the tests
+all call these functions.
 """
 
 from __future__ import annotations
