@@ -15,8 +15,8 @@ from console.validators import normal_id_number, normal_phone
 from extensions import db
 from intake.work_orders import import_work_orders
 from models import Case
-from models.enums import ApplicantKind, CaseStatus, Channel
 from models.base import acting_as
+from models.enums import ApplicantKind, CaseStatus, Channel
 from tests.workflow_support import NOW, system_actor, user
 from workdays import clock
 from workflow import duplicates
