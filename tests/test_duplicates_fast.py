@@ -161,7 +161,8 @@ def test_likely_duplicates_match_the_full_comparison(app_ctx, others, drafts, li
                 if not values["title"]:
                     draft.title = ""
                 expected = reference(draft, limit)
-                target(float(len(expected)), label=f"matches of draft {n}")  # steer towards neighbourhoods with many matches
+                # steer towards neighbourhoods with many matches
+                target(float(len(expected)), label=f"matches of draft {n}")
                 assert indexed(draft, limit) == expected
             registered = register_case(_draft(drafts[0], CENTRE), system_actor("window"), commit=False)
             db.session.flush()
@@ -200,7 +201,7 @@ def test_an_import_flags_what_registering_row_by_row_flags(app_ctx):
     phones = ["13700137000", "13500135000", "13600136000", "13500135000", "13400134000", "13600136000",
               "13300133000", "13200132000", "13100131000"]
     rows = [f"DUP{n:04d},12345热线,2026-03-0{1 + n % 2} 0{n}:15:00,{title},诉求内容,李先生,{phone},,,"
-            for n, (title, phone) in enumerate(zip(titles, phones))]
+            for n, (title, phone) in enumerate(zip(titles, phones, strict=True))]
     with clock.frozen_at(NOW), acting_as(user("coordinator").id):
         report = import_work_orders("\n".join([HEADER, *rows]).encode(), "orders.csv", system_actor("coordinator"))
     assert report.ok and len(report.created) == len(rows), report.problems
