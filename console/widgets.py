@@ -38,6 +38,10 @@ def _bound(unbound: Any, column: str, index: int) -> Any:
     return form[column]
 
 
+SEARCH_PANELS_KEPT = 256
+"""How many rendered search panels (screen × quick filter × locale) a process keeps; beyond, panels are rendered."""
+
+
 class ConsoleSearchWidget(RenderTemplateWidget):
     """The search panel above a list."""
 
@@ -52,6 +56,8 @@ class ConsoleSearchWidget(RenderTemplateWidget):
                str(get_locale()))
         panels = current_app.extensions.setdefault("console_search_panels", {})
         if key not in panels:
+            if len(panels) >= SEARCH_PANELS_KEPT:  # `quick` comes from the URL: anyone could make keys without end
+                return self._render(**kwargs)
             panels[key] = self._render(**kwargs)
         return panels[key]
 

@@ -94,3 +94,16 @@ def test_the_kept_menu_follows_a_permission_change_at_once(as_user, app, app_ctx
     kept = [str(pv.id) for pv in wanted if pv.view_menu.name != "CriticismView" or pv.permission.name != "menu_access"]
     assert admin.post(f"/roles/edit/{role_id}", data={"name": "纪检监察联络员", "permissions": kept}).status_code == 302
     assert "通报批评" not in menu()
+
+
+def test_made_up_quick_filters_do_not_fill_the_kept_search_panels(as_user, app, monkeypatch):
+    """`?quick=` comes from the URL: the process keeps at most SEARCH_PANELS_KEPT panels, then renders them."""
+    import console.widgets
+
+    monkeypatch.setattr(console.widgets, "SEARCH_PANELS_KEPT", 3)
+    app.extensions.pop("console_search_panels", None)
+    client = as_user("coordinator")
+    for n in range(6):
+        page = client.get(f"/cases/list/?quick=made-up-{n}")
+        assert page.status_code == 200 and "查询" in page.get_data(as_text=True)
+    assert len(app.extensions["console_search_panels"]) == 3
