@@ -132,6 +132,10 @@ def _fill(connection: sa.Connection, day: dt.date | None) -> None:
 def rebuild(connection: sa.Connection) -> int:
     """Count the whole summary again from the cases (repair, after bulk loading); return its rows."""
     table = CaseSummary.__table__
+    if connection.dialect.name == "postgresql":
+        # A commit recounting a day meanwhile (refresh_days) would see neither the rows deleted here nor those
+        # inserted, and insert its day a second time: it waits for the rebuild instead (SQLite has one writer).
+        connection.execute(sa.text("LOCK TABLE case_summary IN EXCLUSIVE MODE"))
     connection.execute(table.delete())
     _fill(connection, None)
     return int(connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
