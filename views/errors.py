@@ -34,8 +34,9 @@ def _messages() -> dict[int, tuple[str, str]]:
                                                     "try again.")),
         500: (gettext("Server error"), gettext("Something went wrong on our side; it has been logged. "
                                                "Nothing was changed.")),
-        503: (gettext("System busy"), gettext("The data is being changed by another operation; nothing was "
-                                              "changed. Try again in a moment.")),
+        503: (gettext("System busy"), gettext("The data is being changed by another operation, so this request "
+                                              "could not be completed. Reload the page to see what was saved, "
+                                              "then try again.")),
     }
 
 
@@ -46,7 +47,8 @@ BUSY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
 def database_busy(exc: BaseException) -> bool:
     """Whether `exc` is the database refusing for a moment because another transaction holds what this one
     needs: SQLite's file lock held past the busy timeout ("database is locked"), or PostgreSQL's
-    serialization failure, deadlock or lock timeout. Such a request changed nothing and can be repeated."""
+    serialization failure, deadlock or lock timeout. The failed transaction is rolled back; what the request
+    committed before it (earlier rows of a bulk action) stays, so the answer does not claim that nothing changed."""
     if not isinstance(exc, OperationalError):
         return False
     original = exc.orig
