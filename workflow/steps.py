@@ -428,9 +428,8 @@ def merge(case: Case, v: dict, actor: Actor, note: Any) -> Effect:
     try:
         main = load_case(v["main_case"].id, actor)  # in the actor's scope, locked like the case itself
     except NotFoundError:
-        main = None
-    if main is None:
-        raise ParamError(gettext("No case has this number."), fields={"main_case": gettext("No case has this number.")})
+        unknown = gettext("No case has this number.")
+        raise ParamError(unknown, fields={"main_case": unknown}) from None
     problem = merge_problem(case, main)
     if problem:
         raise ParamError(gettext("Please correct the marked fields: %(first)s", first=problem),
